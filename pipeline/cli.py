@@ -1,0 +1,269 @@
+"""The ``newsarchive`` command: thin argument handling that delegates to the subpackages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.exceptions import NewsArchiveError
+
+DEMO_QUERY = "Iraq inspectors"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "handler"):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args))
+    except NewsArchiveError as exc:
+        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsarchive",
+        description="Crawl news sources, strip boilerplate, index clean articles into "
+        "Elasticsearch, and search them.",
+        epilog="Elasticsearch: set ELASTICSEARCH_URL (and ELASTICSEARCH_API_KEY or "
+        "ELASTICSEARCH_USERNAME/PASSWORD, ELASTICSEARCH_CA_FILE) for your cluster; without it the "
+        "project starts its own local node. Sources: config/sources.yaml or $NEWSARCHIVE_SOURCES.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("crawl", help="crawl sources and index their articles",
+                       description="Crawl configured sources (all enabled ones by default) "
+                       "and index their articles. Prints progress and a summary per source.")
+    p.add_argument("--source", "-S", action="append", default=[], metavar="NAME",
+                   help="source to crawl (repeatable); default: every enabled source")
+    _sources_file_arg(p)
+    p.add_argument("--index", help="alias to write to (default: $NEWSARCHIVE_INDEX or 'news')")
+    p.add_argument("--data-dir", type=Path,
+                   help="where run folders (skipped pages, dead letters) go (default: ./var)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
+    p.add_argument("--json", action="store_true", help="print the summaries as JSON")
+    p.set_defaults(handler=_crawl)
+
+    p = sub.add_parser("search", help="full-text search of the archive",
+                       description="Search the archive: words, \"exact phrases\", OR, -exclusion, "
+                       "prefix*. Results are ranked, with highlighted snippets.")
+    p.add_argument("query", nargs="+", help="what to look for")
+    p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
+    p.add_argument("--author", action="append", default=[], help="only this author (repeatable)")
+    p.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="published on or after")
+    p.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="published on or before")
+    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument("--limit", "-n", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument("--index", help="alias to search (default: $NEWSARCHIVE_INDEX or 'news')")
+    p.add_argument("--json", action="store_true", help="print hits as JSON")
+    p.set_defaults(handler=_search)
+
+    p = sub.add_parser("sources", help="list or check configured sources")
+    ssub = p.add_subparsers(title="actions", metavar="ACTION")
+    q = ssub.add_parser("list", help="list sources with their entry points")
+    _sources_file_arg(q)
+    q.set_defaults(handler=_sources_list)
+    q = ssub.add_parser("check", help="validate the sources file offline")
+    _sources_file_arg(q)
+    q.set_defaults(handler=_sources_check)
+
+    p = sub.add_parser("es", help="manage the project's local Elasticsearch node",
+                       description="Download (once), start, stop or inspect the local node used "
+                       "when ELASTICSEARCH_URL is not set.")
+    p.add_argument("action", choices=["install", "start", "stop", "status"])
+    p.set_defaults(handler=_es)
+
+    p = sub.add_parser("extract", help="extract articles from saved HTML files (JSON Lines)",
+                       description="Offline extraction of saved pages with the crawl's code path: "
+                       "one JSON object per file, in input order.")
+    p.add_argument("paths", nargs="*", help="HTML files")
+    p.add_argument("--url", help="the URL the page(s) came from (helps dates and sections)")
+    p.add_argument("--paths-from", metavar="FILE", help="read paths from FILE, one a line (- = stdin)")
+    p.add_argument("--timings", action="store_true", help="add 'seconds' spent extracting each page")
+    p.set_defaults(handler=_extract)
+
+    p = sub.add_parser("fixture-site", help="serve the bundled fixture news site on loopback")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(handler=_fixture_site)
+
+    p = sub.add_parser("demo", help="crawl the bundled fixture site, index it, and search it",
+                       description="Starts the local node if needed, serves the fixture site, "
+                       f"crawls the 'demo' source and searches for {DEMO_QUERY!r}.")
+    p.add_argument("--query", default=DEMO_QUERY, help=f"search to run at the end ({DEMO_QUERY!r})")
+    p.add_argument("--port", type=int, default=0, help="fixture site port (default: a free one)")
+    p.set_defaults(handler=_demo)
+    return parser
+
+
+def _sources_file_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sources-file", type=Path, metavar="PATH",
+                   help="sources YAML (default: $NEWSARCHIVE_SOURCES or config/sources.yaml)")
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def _crawl(args: argparse.Namespace) -> int:
+    from pipeline.crawl import run_crawls, select_sources
+
+    sources = select_sources(args.source, args.sources_file)
+    overrides: dict[str, object] = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"newsarchive crawl: -s expects NAME=VALUE, got {item!r}")
+        overrides[key] = value
+    if args.sources_file:
+        overrides["NEWSARCHIVE_SOURCES"] = str(args.sources_file)
+    if args.index:
+        overrides["NEWSARCHIVE_INDEX"] = args.index
+    if args.data_dir:
+        overrides["NEWSARCHIVE_DATA_DIR"] = str(args.data_dir)
+    summaries = run_crawls(sources, overrides)
+    if args.json:
+        print(json.dumps([s.to_dict() for s in summaries], indent=2))
+    else:
+        for s in summaries:
+            print(_summary_text(s.to_dict()))
+    failed = any(s.dead_lettered or not s.balanced for s in summaries)
+    return 1 if failed else 0
+
+
+def _summary_text(s: dict[str, object]) -> str:
+    lines = [
+        f"source {s['source']}: finished ({s['finish_reason']})",
+        f"  fetched        {s['fetched']}",
+        f"  indexed        {s['indexed']}",
+        f"  updated        {s['updated']}",
+        f"  unchanged      {s['unchanged']}",
+        f"  skipped        {s['skipped']}",
+    ]
+    reasons = s.get("skipped_by_reason") or {}
+    assert isinstance(reasons, dict)
+    lines += [f"    {reason:<28} {n}" for reason, n in reasons.items()]
+    lines.append(f"  dead-lettered  {s['dead_lettered']}")
+    lines.append(f"  run folder     {s['run_dir']}")
+    return "\n".join(lines)
+
+
+def _search(args: argparse.Namespace) -> int:
+    from pipeline.index import ClusterSettings, make_client
+    from pipeline.search import SearchRequest, search
+
+    settings = ClusterSettings.from_env()
+    index = args.index or settings.index_prefix
+    request = SearchRequest(
+        text=" ".join(args.query), sources=tuple(args.source), authors=tuple(args.author),
+        date_from=args.date_from, date_to=args.date_to, size=args.limit, sort=args.sort,
+    )
+    with make_client(settings) as client:
+        result = search(client, index, request)
+    if args.json:
+        print(json.dumps({"total": result.total, "hits": [h.to_dict() for h in result.hits]},
+                         indent=2, ensure_ascii=False))
+        return 0
+    print(f"{result.total} hit(s) for {request.text!r} in {result.took_ms} ms")
+    for n, hit in enumerate(result.hits, 1):
+        published = (hit.published_at or "undated")[:10]
+        authors = ", ".join(hit.authors) or "unknown author"
+        print(f"\n{n}. {hit.title}\n   {hit.source} | {published} | {authors}\n   {hit.url}")
+        for snippet in hit.snippets:
+            print(f"   ... {_terminal_snippet(snippet)} ...")
+    return 0
+
+
+def _terminal_snippet(snippet: str) -> str:
+    import html
+
+    bold = sys.stdout.isatty()
+    text = snippet.replace("<mark>", "\x1b[1m" if bold else "[").replace(
+        "</mark>", "\x1b[0m" if bold else "]")
+    return html.unescape(" ".join(text.split()))
+
+
+def _sources_list(args: argparse.Namespace) -> int:
+    from pipeline.config import load_sources
+
+    for s in load_sources(args.sources_file):
+        state = "enabled" if s.enabled else "disabled"
+        print(f"{s.name} ({state}): {len(s.feeds)} feed(s), {len(s.sitemaps)} sitemap(s), "
+              f"{len(s.start_urls)} start page(s)")
+        for url in (*s.feeds, *s.sitemaps, *s.start_urls):
+            print(f"    {url}")
+    return 0
+
+
+def _sources_check(args: argparse.Namespace) -> int:
+    from pipeline.config import check_sources, default_sources_path, load_sources
+
+    path = args.sources_file or default_sources_path()
+    sources = load_sources(path)
+    warnings = check_sources(sources)
+    for w in warnings:
+        print(f"warning: {w}")
+    print(f"{path}: {len(sources)} source(s) valid" + (f", {len(warnings)} warning(s)"
+                                                        if warnings else ""))
+    return 0
+
+
+def _es(args: argparse.Namespace) -> int:
+    from pipeline import localnode
+
+    return localnode.main([args.action])
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from pipeline.extract.__main__ import main as extract_main
+
+    argv: list[str] = list(args.paths)
+    if args.url:
+        argv += ["--url", args.url]
+    if args.paths_from:
+        argv += ["--paths-from", args.paths_from]
+    if args.timings:
+        argv.append("--timings")
+    return extract_main(argv)
+
+
+def _fixture_site(args: argparse.Namespace) -> int:
+    from pipeline.fixture_site import serve_forever
+
+    serve_forever(args.host, args.port)
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from pipeline.crawl import run_crawls, select_sources
+    from pipeline.fixture_site import FixtureSite
+
+    with FixtureSite(port=args.port) as site:
+        os.environ["NEWSARCHIVE_DEMO_URL"] = site.base_url
+        print(f"fixture news site at {site.base_url}")
+        summaries = run_crawls(select_sources(["demo"]),
+                               {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+    for s in summaries:
+        print(_summary_text(s.to_dict()))
+    print(f"\n$ newsarchive search {args.query}")
+    return _search(argparse.Namespace(
+        query=[args.query], source=[], author=[], date_from=None, date_to=None, sort="relevance",
+        limit=5, index=None, json=False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""Index template, settings and mappings of the article index.
+
+Analysis uses only what Elasticsearch's server core ships (standard tokenizer, lowercase, stop,
+hunspell), so that one template works on the project's local node, which lacks the
+``analysis-common`` module, and on the official image. English stemming comes from hunspell with the
+en_US dictionary, which the local node gets from Debian's ``hunspell-en-us`` and docker-compose mounts
+into the official image.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+ANALYSIS: dict[str, Any] = {
+    "filter": {
+        "english_stop": {"type": "stop", "stopwords": "_english_"},
+        "english_hunspell": {"type": "hunspell", "locale": "en_US", "dedup": True},
+    },
+    "analyzer": {
+        # Stemmed English: "inspection" finds "inspections".
+        "english_text": {
+            "type": "custom",
+            "tokenizer": "standard",
+            "filter": ["lowercase", "english_stop", "english_hunspell"],
+        },
+        # Unstemmed, for exact phrases and names.
+        "plain_text": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+    },
+    "normalizer": {"lowercase": {"type": "custom", "filter": ["lowercase"]}},
+}
+
+
+def _text(boost_keyword: bool = False) -> dict[str, Any]:
+    fields: dict[str, Any] = {"exact": {"type": "text", "analyzer": "plain_text"}}
+    if boost_keyword:
+        fields["keyword"] = {"type": "keyword", "ignore_above": 512}
+    return {"type": "text", "analyzer": "english_text", "fields": fields}
+
+
+MAPPINGS: dict[str, Any] = {
+    # Strict: a field the code does not know is a bug, and the node tells us at once.
+    "dynamic": "strict",
+    "_meta": {"schema_version": SCHEMA_VERSION},
+    "properties": {
+        "url": {"type": "keyword", "ignore_above": 4096},
+        "canonical_url": {"type": "keyword", "ignore_above": 4096},
+        "source": {"type": "keyword"},
+        "title": _text(boost_keyword=True),
+        "body": _text(),
+        "description": _text(),
+        "authors": {
+            "type": "keyword",
+            "ignore_above": 256,
+            "fields": {"text": {"type": "text", "analyzer": "plain_text"}},
+        },
+        "published_at": {"type": "date"},
+        "updated_at": {"type": "date"},
+        "fetched_at": {"type": "date"},
+        "date_source": {
+            "properties": {"published": {"type": "keyword"}, "updated": {"type": "keyword"}}
+        },
+        "section": {"type": "keyword", "normalizer": "lowercase"},
+        "language": {"type": "keyword"},
+        "article_type": {"type": "keyword"},
+        "content_hash": {"type": "keyword"},
+        "word_count": {"type": "integer"},
+    },
+}
+
+
+def index_name(prefix: str, version: int = SCHEMA_VERSION) -> str:
+    return f"{prefix}-v{version}"
+
+
+def template_body(prefix: str) -> dict[str, Any]:
+    """A composable index template that applies to every versioned index behind the alias."""
+    return {
+        "index_patterns": [f"{prefix}-v*"],
+        "priority": 200,
+        "template": {
+            "settings": {
+                "number_of_shards": 1,
+                "number_of_replicas": 0,
+                "refresh_interval": "1s",
+                "analysis": ANALYSIS,
+            },
+            "mappings": MAPPINGS,
+        },
+        "_meta": {"managed_by": "newsarchive", "schema_version": SCHEMA_VERSION},
+    }

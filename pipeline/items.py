@@ -1,0 +1,92 @@
+"""The two things that flow through the pipeline: a fetched page and the article made from it.
+
+Plain dataclasses rather than ``scrapy.Item`` so that extraction, indexing and tests can use them
+without Scrapy; Scrapy's item pipelines accept any dataclass through itemadapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawArticle:
+    """A response the spider believes is an article page, before any cleaning."""
+
+    url: str
+    source: str
+    body: bytes
+    status: int
+    headers: dict[str, str]  # lower-cased header names
+    fetched_at: datetime  # timezone-aware, UTC
+    discovered_via: str  # "feed" | "sitemap" | "page"
+    # Dates or titles announced by a feed or sitemap entry, used when the page itself lacks them.
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+@dataclass(slots=True)
+class Article:
+    """One clean document as it is stored in Elasticsearch (see ``pipeline.index.schema``)."""
+
+    id: str
+    url: str
+    canonical_url: str
+    source: str
+    title: str
+    body: str  # paragraphs separated by a blank line
+    authors: list[str]
+    published_at: datetime | None
+    updated_at: datetime | None
+    section: str | None
+    language: str | None
+    fetched_at: datetime
+    content_hash: str
+    description: str | None = None
+    article_type: str | None = None
+    date_source: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+    def to_document(self) -> dict[str, Any]:
+        """The JSON body sent to Elasticsearch: dates as ISO 8601, no ``id`` (it is ``_id``)."""
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "source": self.source,
+            "title": self.title,
+            "body": self.body,
+            "authors": self.authors,
+            "published_at": _iso(self.published_at),
+            "updated_at": _iso(self.updated_at),
+            "section": self.section,
+            "language": self.language,
+            "fetched_at": _iso(self.fetched_at),
+            "content_hash": self.content_hash,
+            "word_count": self.word_count,
+            "description": self.description,
+            "article_type": self.article_type,
+            "date_source": self.date_source,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(slots=True)
+class FetchFailure:
+    """A URL that could not be fetched or parsed; it flows to the pipelines so it is counted once."""
+
+    url: str
+    source: str
+    reason: str  # stable short code: "http_404", "robots_denied", "timeout", "bad_feed", ...
+    kind: str  # what the request was for: "article" | "feed" | "sitemap" | "page"
+    detail: str = ""

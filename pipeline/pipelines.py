@@ -1,0 +1,240 @@
+"""Scrapy item pipelines, in order: validate -> extract -> dedupe -> index.
+
+Each stage is a few lines that delegate to a subpackage; what it leaves out it raises as ``Skip``
+with a reason, which ``pipeline.ledger`` counts and records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil import parser as dateparser
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from pipeline.exceptions import ExtractionError
+from pipeline.extract import ExtractedPage, ExtractOptions, extract
+from pipeline.index import (
+    ClusterSettings,
+    DeadLetterFile,
+    RetryPolicy,
+    ensure_index,
+    make_async_client,
+    make_client,
+    write_batch,
+)
+from pipeline.items import Article, FetchFailure, RawArticle
+from pipeline.ledger import STAT_PREFIX, Skip
+from pipeline.urls import canonical_url, document_id, same_site
+
+log = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class ValidatePipeline:
+    """Count every fetched URL once; drop failures, non-HTML and oversized pages by reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_bytes = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        stats.inc_value(f"{STAT_PREFIX}/fetched")
+        if isinstance(item, FetchFailure):
+            raise Skip(f"fetch/{item.reason}", item.url, item.detail)
+        if not isinstance(item, RawArticle):
+            return item
+        if item.status != 200:
+            raise Skip(f"fetch/http_{item.status}", item.url)
+        if not _looks_like_html(item):
+            raise Skip("validate/not_html", item.url, item.content_type or "no content type")
+        if len(item.body) > self.max_bytes:
+            raise Skip("validate/too_large", item.url, f"{len(item.body)} bytes")
+        return item
+
+
+class ExtractPipeline:
+    """RawArticle -> Article: BeautifulSoup cleaning and metadata, with the source's own options."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawArticle):
+            return item
+        try:
+            page = extract(item.body, item.url, self._options(item))
+        except ExtractionError as exc:
+            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        return build_article(item, page)
+
+    def _options(self, item: RawArticle) -> ExtractOptions:
+        spider = self.crawler.spider
+        source = getattr(spider, "source", None)
+        charset = _charset(item.content_type)
+        if source is None:
+            return ExtractOptions(fetched_at=item.fetched_at, http_encoding=charset)
+        selectors = source.selectors
+        return ExtractOptions(
+            body_selector=selectors.body,
+            drop_selectors=selectors.drop,
+            boilerplate=source.boilerplate,
+            fetched_at=item.fetched_at,
+            http_encoding=charset,
+            language_hint=source.language,
+        )
+
+
+class DedupePipeline:
+    """One document per article per run: AMP, print and tracking variants share a canonical id."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            if item.id in self.seen:
+                raise Skip("dedupe/duplicate_variant", item.url, item.canonical_url)
+            self.seen.add(item.id)
+        return item
+
+
+class IndexPipeline:
+    """Batch articles into bulk writes; count created/updated/unchanged; park what is refused."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_INDEX_ENABLED", True):
+            raise NotConfigured("indexing disabled by NEWSARCHIVE_INDEX_ENABLED")
+        self.crawler = crawler
+        self.cluster = ClusterSettings.from_env()
+        prefix = settings.get("NEWSARCHIVE_INDEX")
+        if prefix:
+            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "index_prefix": prefix})
+        self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE", 200)
+        self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES", 5))
+        self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        self.buffer: list[Article] = []
+        self.lock = asyncio.Lock()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        url = self.cluster.resolved_url()
+        self.cluster = ClusterSettings(**{**self.cluster.__dict__, "url": url})
+        with make_client(self.cluster) as client:
+            ensure_index(client, self.cluster.index_prefix)
+        self.client = make_async_client(self.cluster)
+        run_dir = self.crawler.stats.get_value(f"{STAT_PREFIX}/run_dir") or str(self.data_dir)
+        self.dead_letter = DeadLetterFile(Path(run_dir) / "dead-letter.jsonl")
+        self.crawler.stats.set_value(f"{STAT_PREFIX}/dead_letter_file", str(self.dead_letter.path))
+        log.info("indexing into %s at %s", self.cluster.index_prefix, url)
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                await self.flush()
+        return item
+
+    async def flush(self) -> None:
+        async with self.lock:
+            batch, self.buffer = self.buffer, []
+            if not batch:
+                return
+            outcome = await write_batch(self.client, batch, index=self.cluster.index_prefix,
+                                        dead_letter=self.dead_letter, retry=self.retry)
+            stats = self.crawler.stats
+            for name, ids in (("indexed", outcome.created), ("updated", outcome.updated),
+                              ("unchanged", outcome.unchanged), ("dead_lettered", outcome.parked)):
+                if ids:
+                    stats.inc_value(f"{STAT_PREFIX}/{name}", len(ids))
+
+    async def close_spider(self) -> None:
+        try:
+            await self.flush()
+            await self.client.indices.refresh(index=self.cluster.index_prefix)
+        finally:
+            await self.client.close()
+
+
+def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
+    """Combine what was fetched with what was extracted into the stored document."""
+    declared = page.canonical_url if page.canonical_url and same_site(page.canonical_url, raw.url) \
+        else raw.url
+    canonical = canonical_url(declared)
+    published, updated = page.published_at, page.updated_at
+    date_source = dict(page.date_source)
+    if published is None:
+        published, hint_source = _hinted_date(raw.hints, raw.fetched_at)
+        if published is not None:
+            date_source["published"] = hint_source
+    digest = hashlib.sha256(f"{page.title}\n\n{page.body}".encode()).hexdigest()
+    return Article(
+        id=document_id(canonical),
+        url=raw.url,
+        canonical_url=canonical,
+        source=raw.source,
+        title=page.title,
+        body=page.body,
+        authors=page.authors,
+        published_at=published,
+        updated_at=updated,
+        section=page.section,
+        language=page.language,
+        fetched_at=raw.fetched_at,
+        content_hash=digest,
+        description=page.description,
+        article_type=page.article_type,
+        date_source=date_source,
+    )
+
+
+def _hinted_date(hints: dict[str, str], fetched_at: datetime) -> tuple[datetime | None, str]:
+    """A feed or sitemap date for a page that states none itself; never later than the fetch."""
+    for key, label in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+        value = hints.get(key)
+        if not value:
+            continue
+        try:
+            parsed = dateparser.parse(value)
+        except (ValueError, OverflowError):
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=fetched_at.tzinfo)
+        if parsed <= fetched_at:
+            return parsed, label
+    return None, ""
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _looks_like_html(item: RawArticle) -> bool:
+    ctype = item.content_type.split(";")[0].strip().lower()
+    if ctype:
+        return ctype in _HTML_TYPES
+    head = item.body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))

@@ -1,0 +1,61 @@
+"""Scrapy settings of newsarchive: polite by default, every stage of the item pipeline in order.
+
+Environment variables (``NEWSARCHIVE_*``) override the few values operators tune; anything else can
+be overridden per run with Scrapy's ``-s NAME=VALUE``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pipeline import __version__
+
+BOT_NAME = "newsarchive"
+USER_AGENT = os.environ.get(
+    "NEWSARCHIVE_USER_AGENT",
+    f"newsarchive/{__version__} (news archive crawler; +https://github.com/newsarchive/newsarchive)",
+)
+
+# Sources are configuration: one spider per entry of config/sources.yaml.
+SPIDER_LOADER_CLASS = "pipeline.spiders.loader.SourceSpiderLoader"
+NEWSARCHIVE_SOURCES = os.environ.get("NEWSARCHIVE_SOURCES", "")
+
+# Politeness.
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # Scrapy's default is 1 GiB
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "pipeline.pipelines.ValidatePipeline": 100,
+    "pipeline.pipelines.ExtractPipeline": 200,
+    "pipeline.pipelines.DedupePipeline": 300,
+    "pipeline.pipelines.IndexPipeline": 400,
+}
+EXTENSIONS = {
+    "pipeline.ledger.RunLedger": 100,
+    "pipeline.progress.Progress": 110,
+}
+
+# newsarchive's own settings.
+NEWSARCHIVE_DATA_DIR = os.environ.get("NEWSARCHIVE_DATA_DIR", "var")
+NEWSARCHIVE_INDEX = os.environ.get("NEWSARCHIVE_INDEX", "news")
+NEWSARCHIVE_BULK_BATCH_SIZE = 200
+NEWSARCHIVE_BULK_MAX_RETRIES = 5
+NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
+
+LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
+LOGSTATS_INTERVAL = 60.0

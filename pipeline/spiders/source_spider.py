@@ -1,0 +1,172 @@
+"""One generic spider, specialised per configured source: feeds, sitemaps and section pages.
+
+Sources are data, not code: ``spider_class_for(source)`` makes a subclass named after the source, so
+``scrapy crawl NAME`` and ``newsarchive crawl --source NAME`` run the same thing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from pipeline.config import Source
+from pipeline.items import FetchFailure, RawArticle
+from pipeline.spiders.discovery import Entry, feed_entries, sitemap_content
+from pipeline.urls import strip_tracking
+
+
+class SourceSpider(Spider):
+    """Crawl one source; subclasses made by ``spider_class_for`` set ``name`` and ``source``."""
+
+    source: ClassVar[Source]
+
+    async def start(self) -> AsyncIterator[Any]:
+        for url in self.source.feeds:
+            yield self._request(url, "feed", self.parse_feed)
+        for url in self.source.sitemaps:
+            yield self._request(url, "sitemap", self.parse_sitemap)
+        for url in self.source.start_urls:
+            yield self._request(url, "page", self.parse_page)
+
+    # -- discovery -----------------------------------------------------------------------------
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        try:
+            entries = feed_entries(response.body, max_items=self._max_items())
+        except ValueError as exc:
+            yield self._failure(response.url, "bad_feed", "feed", str(exc))
+            return
+        self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
+        yield from self._article_requests(entries, "feed")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        try:
+            content = sitemap_content(response.body, max_size=self._max_size(),
+                                      max_items=self._max_items())
+        except ValueError as exc:
+            yield self._failure(response.url, "bad_sitemap", "sitemap", str(exc))
+            return
+        if content.is_index:
+            for entry in content.entries:
+                if self._allowed(entry.url):
+                    yield self._request(entry.url, "sitemap", self.parse_sitemap)
+            return
+        self.crawler.stats.inc_value("discovery/sitemap_entries", len(content.entries))
+        yield from self._article_requests(content.entries, "sitemap")
+
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            return
+        extractor = LinkExtractor(tags=("a", "link"), attrs=("href",), unique=True)
+        for link in extractor.extract_links(response):
+            url = strip_tracking(link.url)
+            if not self._allowed(url):
+                continue
+            if self._is_article(url):
+                yield self._request(url, "page", self.parse_article, kind="article")
+            elif any(p.search(url) for p in self.source.follow_patterns):
+                yield self._request(url, "page", self.parse_page)
+
+    # -- articles ------------------------------------------------------------------------------
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        headers = {
+            k.decode("latin-1").lower(): b", ".join(v).decode("latin-1")
+            for k, v in response.headers.items()
+        }
+        yield RawArticle(
+            url=response.url,
+            source=self.source.name,
+            body=response.body,
+            status=response.status,
+            headers=headers,
+            fetched_at=datetime.now(UTC),
+            discovered_via=str(response.meta.get("via", "page")),
+            hints=dict(response.meta.get("hints", {})),
+        )
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        reason = _failure_reason(failure)
+        yield self._failure(request.url, reason, str(request.meta.get("kind", "page")),
+                            failure.getErrorMessage())
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def _article_requests(self, entries: list[Entry], via: str) -> Iterator[Request]:
+        for entry in entries:
+            url = strip_tracking(entry.url)
+            if self._allowed(url) and self._is_article(url, announced=True):
+                yield self._request(url, via, self.parse_article, kind="article", hints=entry.hints)
+
+    def _request(self, url: str, via: str, callback: Any, *, kind: str | None = None,
+                 hints: dict[str, str] | None = None) -> Request:
+        meta = {"via": via, "kind": kind or via, "hints": hints or {}}
+        return Request(url, callback=callback, errback=self.on_error, meta=meta)
+
+    def _failure(self, url: str, reason: str, kind: str, detail: str = "") -> FetchFailure:
+        return FetchFailure(url=url, source=self.source.name, reason=reason, kind=kind,
+                            detail=detail)
+
+    def _allowed(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"}:
+            return False
+        host = (parts.hostname or "").lower()
+        if not any(host == d or host.endswith("." + d) for d in _hosts(self.source.domains)):
+            return False
+        return not any(p.search(url) for p in self.source.deny_patterns)
+
+    def _is_article(self, url: str, *, announced: bool = False) -> bool:
+        """Feed and sitemap entries are articles unless patterns say otherwise."""
+        patterns = self.source.article_patterns
+        if not patterns:
+            return announced
+        return any(p.search(url) for p in patterns)
+
+    def _max_size(self) -> int:
+        return int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024)
+
+    def _max_items(self) -> int:
+        return int(self.crawler.settings.getint("NEWSARCHIVE_MAX_DISCOVERY_ITEMS", 50000))
+
+
+def _hosts(domains: tuple[str, ...]) -> list[str]:
+    return [d.split(":")[0].lower() for d in domains]
+
+
+def _failure_reason(failure: Failure) -> str:
+    from scrapy.exceptions import IgnoreRequest
+    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        message = failure.getErrorMessage().lower()
+        return "robots_denied" if "robots" in message else "ignored"
+    if failure.check(DNSLookupError):
+        return "dns_error"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timeout"
+    return type(failure.value).__name__.lower()
+
+
+def spider_class_for(source: Source) -> type[SourceSpider]:
+    """A spider class named after ``source``, as Scrapy's loader and CLI expect."""
+    attrs: dict[str, Any] = {
+        "name": source.name,
+        "source": source,
+        "allowed_domains": sorted(set(_hosts(source.domains))),
+        "__module__": __name__,
+    }
+    if source.max_pages:
+        attrs["custom_settings"] = {"CLOSESPIDER_PAGECOUNT": source.max_pages}
+    return type(f"SourceSpider_{source.name.replace('-', '_')}", (SourceSpider,), attrs)
