@@ -83,7 +83,7 @@ def _iso(value: datetime | None) -> str | None:
 
 @dataclass(slots=True)
 class FetchFailure:
-    """A URL that could not be fetched or parsed; it flows to the pipelines so it is counted once."""
+    """A URL that could not be fetched or parsed; it flows to the pipelines to be counted once."""
 
     url: str
     source: str

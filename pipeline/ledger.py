@@ -25,7 +25,7 @@ OUTCOMES = ("indexed", "updated", "unchanged", "skipped", "dead_lettered")
 
 
 class Skip(DropItem):
-    """Leave this item out, for a reason worth counting (``stage/code``, e.g. ``extract/empty_body``)."""
+    """Leave this item out for a countable reason (``stage/code``: ``extract/empty_body``)."""
 
     def __init__(self, reason: str, url: str, detail: str = "") -> None:
         super().__init__(f"{reason}: {url}" + (f" ({detail})" if detail else ""), log_level="INFO")
@@ -50,8 +50,9 @@ class RunSummary:
     @property
     def balanced(self) -> bool:
         """Every fetched article URL has exactly one outcome."""
-        return self.fetched == (self.indexed + self.updated + self.unchanged + self.skipped
-                                + self.dead_lettered)
+        return self.fetched == (
+            self.indexed + self.updated + self.unchanged + self.skipped + self.dead_lettered
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)
@@ -86,16 +87,21 @@ class RunLedger:
         self.crawler.stats.set_value(f"{STAT_PREFIX}/run_dir", str(self.run_dir))
         log.info("run folder: %s", self.run_dir)
 
-    def item_dropped(self, item: Any, response: Any, exception: BaseException,
-                     spider: Spider) -> None:
+    def item_dropped(
+        self, item: Any, response: Any, exception: BaseException, spider: Spider
+    ) -> None:
         if not isinstance(exception, Skip):
             return
         stats = self.crawler.stats
         stats.inc_value(f"{STAT_PREFIX}/skipped")
         stats.inc_value(f"{STAT_PREFIX}/skipped/{exception.reason}")
         if self.run_dir is not None:
-            record = {"time": datetime.now(UTC).isoformat(), "url": exception.url,
-                      "reason": exception.reason, "detail": exception.detail}
+            record = {
+                "time": datetime.now(UTC).isoformat(),
+                "url": exception.url,
+                "reason": exception.reason,
+                "detail": exception.detail,
+            }
             with (self.run_dir / "skipped.jsonl").open("a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
@@ -103,18 +109,27 @@ class RunLedger:
         self.summary = summarize(self.crawler.stats.get_stats(), spider.name, reason)
         if self.run_dir is not None:
             (self.run_dir / "summary.json").write_text(
-                json.dumps(self.summary.to_dict(), indent=2), encoding="utf-8")
+                json.dumps(self.summary.to_dict(), indent=2), encoding="utf-8"
+            )
         s = self.summary
         log.info(
             "run summary for %s: fetched %d = indexed %d + updated %d + unchanged %d + skipped %d"
-            " + dead-lettered %d%s", s.source, s.fetched, s.indexed, s.updated, s.unchanged,
-            s.skipped, s.dead_lettered, "" if s.balanced else "  (UNBALANCED)")
+            " + dead-lettered %d%s",
+            s.source,
+            s.fetched,
+            s.indexed,
+            s.updated,
+            s.unchanged,
+            s.skipped,
+            s.dead_lettered,
+            "" if s.balanced else "  (UNBALANCED)",
+        )
 
 
 def summarize(stats: dict[str, Any], source: str, finish_reason: str) -> RunSummary:
     """Read the run's outcome counts out of Scrapy's stats."""
     prefix = f"{STAT_PREFIX}/skipped/"
-    by_reason = {k[len(prefix):]: int(v) for k, v in stats.items() if k.startswith(prefix)}
+    by_reason = {k[len(prefix) :]: int(v) for k, v in stats.items() if k.startswith(prefix)}
 
     def count(name: str) -> int:
         return int(stats.get(f"{STAT_PREFIX}/{name}", 0))

@@ -38,12 +38,21 @@ class Progress:
 
     def report(self, spider: Spider) -> None:
         stats = self.crawler.stats
-        get = lambda name: int(stats.get_value(f"{STAT_PREFIX}/{name}", 0))  # noqa: E731
+
+        def get(name: str) -> int:
+            return int(stats.get_value(f"{STAT_PREFIX}/{name}", 0))
+
         log.info(
             "%s: %d requests, %d pages fetched -> %d indexed, %d updated, %d unchanged, "
             "%d skipped, %d dead-lettered",
-            spider.name, int(stats.get_value("downloader/request_count", 0)), get("fetched"),
-            get("indexed"), get("updated"), get("unchanged"), get("skipped"), get("dead_lettered"),
+            spider.name,
+            int(stats.get_value("downloader/request_count", 0)),
+            get("fetched"),
+            get("indexed"),
+            get("updated"),
+            get("unchanged"),
+            get("skipped"),
+            get("dead_lettered"),
         )
 
     def spider_closed(self, spider: Spider) -> None:

@@ -25,8 +25,11 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 def strip_tracking(url: str) -> str:
     """Drop tracking parameters and the fragment; keep every parameter that selects content."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not _TRACKING_PARAMS.match(k)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _TRACKING_PARAMS.match(k)
+    ]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
@@ -49,7 +52,7 @@ def document_id(canonical: str) -> str:
 
 
 def same_site(url: str, other: str) -> bool:
-    """Whether two URLs share a host, ignoring ``www.`` and ports (a canonical link may use either)."""
+    """Whether two URLs share a host, ignoring ``www.`` and ports (canonical links vary)."""
 
     def host(u: str) -> str:
         h = (urlsplit(u).hostname or "").lower()

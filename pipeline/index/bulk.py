@@ -1,7 +1,7 @@
-"""Write articles in batches, skipping unchanged ones, retrying what can be retried, parking the rest.
+"""Write articles in batches: skip unchanged ones, retry what can be retried, park the rest.
 
-The helpers' defaults are a trap for an archive: ``max_retries=0`` and ``raise_on_error=True`` abort a
-whole run on the first bad document. Here every item's result is read: 429s are retried with
+The helpers' defaults are a trap for an archive: ``max_retries=0`` and ``raise_on_error=True``
+abort a whole run on the first bad document. Here every item's result is read: 429s are retried with
 back-off by the helper, connection errors by the transport, and whatever still fails lands in the
 dead-letter file with the node's reason.
 """
@@ -43,11 +43,17 @@ class BatchOutcome:
 def to_actions(articles: Iterable[Article], index: str) -> Iterator[dict[str, Any]]:
     """Bulk ``index`` actions with deterministic ids, so a re-sent batch cannot duplicate."""
     for article in articles:
-        yield {"_op_type": "index", "_index": index, "_id": article.id,
-               "_source": article.to_document()}
+        yield {
+            "_op_type": "index",
+            "_index": index,
+            "_id": article.id,
+            "_source": article.to_document(),
+        }
 
 
-async def stored_hashes(client: AsyncElasticsearch, index: str, ids: Sequence[str]) -> dict[str, str]:
+async def stored_hashes(
+    client: AsyncElasticsearch, index: str, ids: Sequence[str]
+) -> dict[str, str]:
     """The content hash stored for each id that exists: one round trip per batch, not per item."""
     if not ids:
         return {}
@@ -100,11 +106,11 @@ async def write_batch(
             (outcome.created if item.get("result") == "created" else outcome.updated).append(doc_id)
             continue
         reason = _reason(item)
-        article = by_id.get(doc_id)
+        refused = by_id.get(doc_id)
         dead_letter.park(
             doc_id=doc_id,
             index=index,
-            document=article.to_document() if article else item.get("data", {}),
+            document=refused.to_document() if refused else item.get("data", {}),
             reason=reason,
             status=item.get("status"),
         )

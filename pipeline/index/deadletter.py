@@ -20,8 +20,15 @@ class DeadLetterFile:
         self.count = 0
         self._lock = threading.Lock()
 
-    def park(self, *, doc_id: str, index: str, document: dict[str, Any], reason: str,
-             status: int | str | None = None) -> None:
+    def park(
+        self,
+        *,
+        doc_id: str,
+        index: str,
+        document: dict[str, Any],
+        reason: str,
+        status: int | str | None = None,
+    ) -> None:
         record = {
             "parked_at": datetime.now(UTC).isoformat(),
             "index": index,

@@ -2,9 +2,9 @@
 
 Analysis uses only what Elasticsearch's server core ships (standard tokenizer, lowercase, stop,
 hunspell), so that one template works on the project's local node, which lacks the
-``analysis-common`` module, and on the official image. English stemming comes from hunspell with the
-en_US dictionary, which the local node gets from Debian's ``hunspell-en-us`` and docker-compose mounts
-into the official image.
+``analysis-common`` module, and on the official image. English stemming comes from hunspell
+with the en_US dictionary, which the local node gets from Debian's ``hunspell-en-us`` and
+docker-compose mounts into the official image.
 """
 
 from __future__ import annotations

@@ -50,8 +50,11 @@ def feed_entries(body: bytes, *, max_items: int = 1000) -> list[Entry]:
         if not link:
             continue
         hints: dict[str, str] = {}
-        for key, hint in (("published", "feed_published"), ("updated", "feed_updated"),
-                          ("title", "feed_title")):
+        for key, hint in (
+            ("published", "feed_published"),
+            ("updated", "feed_updated"),
+            ("title", "feed_title"),
+        ):
             value = dict.get(item, key)  # plain lookup: no deprecated updated->published fallback
             if value:
                 hints[hint] = str(value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from scrapy import Request, Spider
 from scrapy.settings import BaseSettings
 
@@ -28,12 +30,14 @@ class SourceSpiderLoader:
             return self._spiders[spider_name]
         except KeyError:
             known = ", ".join(sorted(self._spiders)) or "none"
-            raise KeyError(f"Spider not found: {spider_name} (configured sources: {known})") from None
+            raise KeyError(
+                f"Spider not found: {spider_name} (configured sources: {known})"
+            ) from None
 
     def list(self) -> list[str]:
         return sorted(self._spiders)
 
-    def find_by_request(self, request: Request) -> list[str]:
+    def find_by_request(self, request: Request) -> builtins.list[str]:
         return [name for name, cls in self._spiders.items() if cls.handles_request(request)]
 
     def __repr__(self) -> str:  # pragma: no cover - debugging aid

@@ -12,9 +12,11 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
 from pipeline.config import Source
@@ -49,8 +51,9 @@ class SourceSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
         try:
-            content = sitemap_content(response.body, max_size=self._max_size(),
-                                      max_items=self._max_items())
+            content = sitemap_content(
+                response.body, max_size=self._max_size(), max_items=self._max_items()
+            )
         except ValueError as exc:
             yield self._failure(response.url, "bad_sitemap", "sitemap", str(exc))
             return
@@ -72,7 +75,7 @@ class SourceSpider(Spider):
                 continue
             if self._is_article(url):
                 yield self._request(url, "page", self.parse_article, kind="article")
-            elif any(p.search(url) for p in self.source.follow_patterns):
+            elif self.source.should_follow(url):
                 yield self._request(url, "page", self.parse_page)
 
     # -- articles ------------------------------------------------------------------------------
@@ -96,8 +99,9 @@ class SourceSpider(Spider):
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         reason = _failure_reason(failure)
-        yield self._failure(request.url, reason, str(request.meta.get("kind", "page")),
-                            failure.getErrorMessage())
+        yield self._failure(
+            request.url, reason, str(request.meta.get("kind", "page")), failure.getErrorMessage()
+        )
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -107,30 +111,34 @@ class SourceSpider(Spider):
             if self._allowed(url) and self._is_article(url, announced=True):
                 yield self._request(url, via, self.parse_article, kind="article", hints=entry.hints)
 
-    def _request(self, url: str, via: str, callback: Any, *, kind: str | None = None,
-                 hints: dict[str, str] | None = None) -> Request:
+    def _request(
+        self,
+        url: str,
+        via: str,
+        callback: Any,
+        *,
+        kind: str | None = None,
+        hints: dict[str, str] | None = None,
+    ) -> Request:
         meta = {"via": via, "kind": kind or via, "hints": hints or {}}
         return Request(url, callback=callback, errback=self.on_error, meta=meta)
 
     def _failure(self, url: str, reason: str, kind: str, detail: str = "") -> FetchFailure:
-        return FetchFailure(url=url, source=self.source.name, reason=reason, kind=kind,
-                            detail=detail)
+        return FetchFailure(
+            url=url, source=self.source.name, reason=reason, kind=kind, detail=detail
+        )
 
     def _allowed(self, url: str) -> bool:
-        parts = urlsplit(url)
-        if parts.scheme not in {"http", "https"}:
+        """Only http(s) on the source's own domains, and nothing a deny pattern names."""
+        if urlsplit(url).scheme not in {"http", "https"}:
             return False
-        host = (parts.hostname or "").lower()
-        if not any(host == d or host.endswith("." + d) for d in _hosts(self.source.domains)):
-            return False
-        return not any(p.search(url) for p in self.source.deny_patterns)
+        return self.source.allows(url) and not self.source.is_denied(url)
 
     def _is_article(self, url: str, *, announced: bool = False) -> bool:
-        """Feed and sitemap entries are articles unless patterns say otherwise."""
-        patterns = self.source.article_patterns
-        if not patterns:
+        """Feed and sitemap entries are articles unless the source's patterns say otherwise."""
+        if not self.source.article_patterns:
             return announced
-        return any(p.search(url) for p in patterns)
+        return self.source.is_article(url)
 
     def _max_size(self) -> int:
         return int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024)
@@ -139,24 +147,18 @@ class SourceSpider(Spider):
         return int(self.crawler.settings.getint("NEWSARCHIVE_MAX_DISCOVERY_ITEMS", 50000))
 
 
-def _hosts(domains: tuple[str, ...]) -> list[str]:
-    return [d.split(":")[0].lower() for d in domains]
-
-
 def _failure_reason(failure: Failure) -> str:
-    from scrapy.exceptions import IgnoreRequest
-    from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
-
-    if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
-    if failure.check(IgnoreRequest):
-        message = failure.getErrorMessage().lower()
-        return "robots_denied" if "robots" in message else "ignored"
-    if failure.check(DNSLookupError):
+    """A short, stable code for why a request failed, used as the skip reason."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, IgnoreRequest):
+        return "robots_denied" if "robots" in str(error).lower() else "ignored"
+    if isinstance(error, DNSLookupError):
         return "dns_error"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if isinstance(error, TimeoutError | TCPTimedOutError):
         return "timeout"
-    return type(failure.value).__name__.lower()
+    return type(error).__name__.lower()
 
 
 def spider_class_for(source: Source) -> type[SourceSpider]:
@@ -164,7 +166,7 @@ def spider_class_for(source: Source) -> type[SourceSpider]:
     attrs: dict[str, Any] = {
         "name": source.name,
         "source": source,
-        "allowed_domains": sorted(set(_hosts(source.domains))),
+        "allowed_domains": list(source.allowed_domains),
         "__module__": __name__,
     }
     if source.max_pages:
