@@ -43,30 +43,61 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsarchive {__version__}")
     sub = parser.add_subparsers(title="commands", metavar="COMMAND")
 
-    p = sub.add_parser("crawl", help="crawl sources and index their articles",
-                       description="Crawl configured sources (all enabled ones by default) "
-                       "and index their articles. Prints progress and a summary per source.")
-    p.add_argument("--source", "-S", action="append", default=[], metavar="NAME",
-                   help="source to crawl (repeatable); default: every enabled source")
+    p = sub.add_parser(
+        "crawl",
+        help="crawl sources and index their articles",
+        description="Crawl configured sources (all enabled ones by default) "
+        "and index their articles. Prints progress and a summary per source.",
+    )
+    p.add_argument(
+        "--source",
+        "-S",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="source to crawl (repeatable); default: every enabled source",
+    )
     _sources_file_arg(p)
     p.add_argument("--index", help="alias to write to (default: $NEWSARCHIVE_INDEX or 'news')")
-    p.add_argument("--data-dir", type=Path,
-                   help="where run folders (skipped pages, dead letters) go (default: ./var)")
-    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
-                   help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2")
+    p.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where run folders (skipped pages, dead letters) go (default: ./var)",
+    )
+    p.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2",
+    )
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
     p.set_defaults(handler=_crawl)
 
-    p = sub.add_parser("search", help="full-text search of the archive",
-                       description="Search the archive: words, \"exact phrases\", OR, -exclusion, "
-                       "prefix*. Results are ranked, with highlighted snippets.")
+    p = sub.add_parser(
+        "search",
+        help="full-text search of the archive",
+        description='Search the archive: words, "exact phrases", OR, -exclusion, '
+        "prefix*. Results are ranked, with highlighted snippets.",
+    )
     p.add_argument("query", nargs="+", help="what to look for")
     p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
     p.add_argument("--author", action="append", default=[], help="only this author (repeatable)")
-    p.add_argument("--from", dest="date_from", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="published on or after")
-    p.add_argument("--to", dest="date_to", type=date.fromisoformat, metavar="YYYY-MM-DD",
-                   help="published on or before")
+    p.add_argument(
+        "--from",
+        dest="date_from",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="published on or after",
+    )
+    p.add_argument(
+        "--to",
+        dest="date_to",
+        type=date.fromisoformat,
+        metavar="YYYY-MM-DD",
+        help="published on or before",
+    )
     p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
     p.add_argument("--limit", "-n", type=int, default=10, help="number of hits (default 10)")
     p.add_argument("--index", help="alias to search (default: $NEWSARCHIVE_INDEX or 'news')")
@@ -82,19 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
     _sources_file_arg(q)
     q.set_defaults(handler=_sources_check)
 
-    p = sub.add_parser("es", help="manage the project's local Elasticsearch node",
-                       description="Download (once), start, stop or inspect the local node used "
-                       "when ELASTICSEARCH_URL is not set.")
+    p = sub.add_parser(
+        "es",
+        help="manage the project's local Elasticsearch node",
+        description="Download (once), start, stop or inspect the local node used "
+        "when ELASTICSEARCH_URL is not set.",
+    )
     p.add_argument("action", choices=["install", "start", "stop", "status"])
+    p.add_argument("--timeout", type=float, help="seconds to wait (start: for health; stop)")
+    p.add_argument("--json", action="store_true", help="status as JSON")
     p.set_defaults(handler=_es)
 
-    p = sub.add_parser("extract", help="extract articles from saved HTML files (JSON Lines)",
-                       description="Offline extraction of saved pages with the crawl's code path: "
-                       "one JSON object per file, in input order.")
+    p = sub.add_parser(
+        "extract",
+        help="extract articles from saved HTML files (JSON Lines)",
+        description="Offline extraction of saved pages with the crawl's code path: "
+        "one JSON object per file, in input order.",
+    )
     p.add_argument("paths", nargs="*", help="HTML files")
     p.add_argument("--url", help="the URL the page(s) came from (helps dates and sections)")
-    p.add_argument("--paths-from", metavar="FILE", help="read paths from FILE, one a line (- = stdin)")
-    p.add_argument("--timings", action="store_true", help="add 'seconds' spent extracting each page")
+    p.add_argument(
+        "--paths-from", metavar="FILE", help="read paths from FILE, one a line (- = stdin)"
+    )
+    p.add_argument(
+        "--timings", action="store_true", help="add 'seconds' spent extracting each page"
+    )
     p.set_defaults(handler=_extract)
 
     p = sub.add_parser("fixture-site", help="serve the bundled fixture news site on loopback")
@@ -102,9 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765)
     p.set_defaults(handler=_fixture_site)
 
-    p = sub.add_parser("demo", help="crawl the bundled fixture site, index it, and search it",
-                       description="Starts the local node if needed, serves the fixture site, "
-                       f"crawls the 'demo' source and searches for {DEMO_QUERY!r}.")
+    p = sub.add_parser(
+        "demo",
+        help="crawl the bundled fixture site, index it, and search it",
+        description="Starts the local node if needed, serves the fixture site, "
+        f"crawls the 'demo' source and searches for {DEMO_QUERY!r}.",
+    )
     p.add_argument("--query", default=DEMO_QUERY, help=f"search to run at the end ({DEMO_QUERY!r})")
     p.add_argument("--port", type=int, default=0, help="fixture site port (default: a free one)")
     p.set_defaults(handler=_demo)
@@ -112,8 +158,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _sources_file_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sources-file", type=Path, metavar="PATH",
-                   help="sources YAML (default: $NEWSARCHIVE_SOURCES or config/sources.yaml)")
+    p.add_argument(
+        "--sources-file",
+        type=Path,
+        metavar="PATH",
+        help="sources YAML (default: $NEWSARCHIVE_SOURCES or config/sources.yaml)",
+    )
 
 
 # -- handlers ---------------------------------------------------------------------------------
@@ -169,14 +219,24 @@ def _search(args: argparse.Namespace) -> int:
     settings = ClusterSettings.from_env()
     index = args.index or settings.index_prefix
     request = SearchRequest(
-        text=" ".join(args.query), sources=tuple(args.source), authors=tuple(args.author),
-        date_from=args.date_from, date_to=args.date_to, size=args.limit, sort=args.sort,
+        text=" ".join(args.query),
+        sources=tuple(args.source),
+        authors=tuple(args.author),
+        date_from=args.date_from,
+        date_to=args.date_to,
+        size=args.limit,
+        sort=args.sort,
     )
     with make_client(settings) as client:
         result = search(client, index, request)
     if args.json:
-        print(json.dumps({"total": result.total, "hits": [h.to_dict() for h in result.hits]},
-                         indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {"total": result.total, "hits": [h.to_dict() for h in result.hits]},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
     print(f"{result.total} hit(s) for {request.text!r} in {result.took_ms} ms")
     for n, hit in enumerate(result.hits, 1):
@@ -193,7 +253,8 @@ def _terminal_snippet(snippet: str) -> str:
 
     bold = sys.stdout.isatty()
     text = snippet.replace("<mark>", "\x1b[1m" if bold else "[").replace(
-        "</mark>", "\x1b[0m" if bold else "]")
+        "</mark>", "\x1b[0m" if bold else "]"
+    )
     return html.unescape(" ".join(text.split()))
 
 
@@ -202,8 +263,10 @@ def _sources_list(args: argparse.Namespace) -> int:
 
     for s in load_sources(args.sources_file):
         state = "enabled" if s.enabled else "disabled"
-        print(f"{s.name} ({state}): {len(s.feeds)} feed(s), {len(s.sitemaps)} sitemap(s), "
-              f"{len(s.start_urls)} start page(s)")
+        print(
+            f"{s.name} ({state}): {len(s.feeds)} feed(s), {len(s.sitemaps)} sitemap(s), "
+            f"{len(s.start_urls)} start page(s)"
+        )
         for url in (*s.feeds, *s.sitemaps, *s.start_urls):
             print(f"    {url}")
     return 0
@@ -217,15 +280,22 @@ def _sources_check(args: argparse.Namespace) -> int:
     warnings = check_sources(sources)
     for w in warnings:
         print(f"warning: {w}")
-    print(f"{path}: {len(sources)} source(s) valid" + (f", {len(warnings)} warning(s)"
-                                                        if warnings else ""))
+    print(
+        f"{path}: {len(sources)} source(s) valid"
+        + (f", {len(warnings)} warning(s)" if warnings else "")
+    )
     return 0
 
 
 def _es(args: argparse.Namespace) -> int:
     from pipeline import localnode
 
-    return localnode.main([args.action])
+    argv = [args.action]
+    if args.timeout is not None and args.action in {"start", "stop"}:
+        argv += ["--timeout", str(args.timeout)]
+    if args.json and args.action == "status":
+        argv.append("--json")
+    return localnode.main(argv)
 
 
 def _extract(args: argparse.Namespace) -> int:
@@ -255,14 +325,25 @@ def _demo(args: argparse.Namespace) -> int:
     with FixtureSite(port=args.port) as site:
         os.environ["NEWSARCHIVE_DEMO_URL"] = site.base_url
         print(f"fixture news site at {site.base_url}")
-        summaries = run_crawls(select_sources(["demo"]),
-                               {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False})
+        summaries = run_crawls(
+            select_sources(["demo"]), {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+        )
     for s in summaries:
         print(_summary_text(s.to_dict()))
     print(f"\n$ newsarchive search {args.query}")
-    return _search(argparse.Namespace(
-        query=[args.query], source=[], author=[], date_from=None, date_to=None, sort="relevance",
-        limit=5, index=None, json=False))
+    return _search(
+        argparse.Namespace(
+            query=[args.query],
+            source=[],
+            author=[],
+            date_from=None,
+            date_to=None,
+            sort="relevance",
+            limit=5,
+            index=None,
+            json=False,
+        )
+    )
 
 
 if __name__ == "__main__":

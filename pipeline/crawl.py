@@ -31,8 +31,9 @@ def select_sources(names: Sequence[str], sources_path: Path | str | None = None)
     return [get_source(sources, name) for name in names]
 
 
-def run_crawls(sources: Sequence[Source], overrides: Mapping[str, Any] | None = None
-               ) -> list[RunSummary]:
+def run_crawls(
+    sources: Sequence[Source], overrides: Mapping[str, Any] | None = None
+) -> list[RunSummary]:
     """Crawl the sources (concurrently, in one reactor) and return one summary per source.
 
     Twisted's reactor cannot be restarted, so call this once per process; the CLI and the tests run

@@ -21,10 +21,23 @@ class NewsArchiveError(Exception):
 class ConfigError(NewsArchiveError):
     """A configuration file is invalid; the message names the file, the source and the field."""
 
-    def __init__(self, message: str, *, path: str | None = None, source: str | None = None,
-                 field: str | None = None) -> None:
-        parts = [p for p in (path, f"source {source!r}" if source else None,
-                             f"field {field!r}" if field else None) if p]
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        source: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        parts = [
+            p
+            for p in (
+                path,
+                f"source {source!r}" if source else None,
+                f"field {field!r}" if field else None,
+            )
+            if p
+        ]
         prefix = ": ".join(parts)
         super().__init__(f"{prefix}: {message}" if prefix else message)
         self.path = path

@@ -159,11 +159,20 @@ class IndexPipeline:
             batch, self.buffer = self.buffer, []
             if not batch:
                 return
-            outcome = await write_batch(self.client, batch, index=self.cluster.index_prefix,
-                                        dead_letter=self.dead_letter, retry=self.retry)
+            outcome = await write_batch(
+                self.client,
+                batch,
+                index=self.cluster.index_prefix,
+                dead_letter=self.dead_letter,
+                retry=self.retry,
+            )
             stats = self.crawler.stats
-            for name, ids in (("indexed", outcome.created), ("updated", outcome.updated),
-                              ("unchanged", outcome.unchanged), ("dead_lettered", outcome.parked)):
+            for name, ids in (
+                ("indexed", outcome.created),
+                ("updated", outcome.updated),
+                ("unchanged", outcome.unchanged),
+                ("dead_lettered", outcome.parked),
+            ):
                 if ids:
                     stats.inc_value(f"{STAT_PREFIX}/{name}", len(ids))
 
@@ -177,8 +186,11 @@ class IndexPipeline:
 
 def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
     """Combine what was fetched with what was extracted into the stored document."""
-    declared = page.canonical_url if page.canonical_url and same_site(page.canonical_url, raw.url) \
+    declared = (
+        page.canonical_url
+        if page.canonical_url and same_site(page.canonical_url, raw.url)
         else raw.url
+    )
     canonical = canonical_url(declared)
     published, updated = page.published_at, page.updated_at
     date_source = dict(page.date_source)

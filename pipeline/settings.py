@@ -59,3 +59,7 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
 
 LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 60.0
+
+# Link following from articles is bounded: a source's own sections and feeds are the entry points.
+DEPTH_LIMIT = 4
+LOG_FORMATTER = "pipeline.logformat.ConciseLogFormatter"

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # Query parameters that only say how a reader arrived, never which article it is.
 _TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_gl|ocid|cmpid|"
-    r"smid|smtyp|partner|ref|ref_src|src|share|taid|cid|at_medium|at_campaign|outputtype|print|amp)$",
+    r"smid|smtyp|ref|ref_src|taid|at_medium|at_campaign|outputtype|print|amp)$",
     re.IGNORECASE,
 )
 # Path suffixes that publish an alternative rendering of the same article.

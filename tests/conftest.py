@@ -76,21 +76,46 @@ class CrawlRun:
         return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
 
 
-def run_crawl_process(*, site_url: str, es_url: str, index: str, data_dir: Path,
-                      source: str = "demo", extra: list[str] | None = None) -> CrawlRun:
+def run_crawl_process(
+    *,
+    site_url: str,
+    es_url: str,
+    index: str,
+    data_dir: Path,
+    source: str = "demo",
+    extra: list[str] | None = None,
+) -> CrawlRun:
     """Run ``newsarchive crawl`` as its own OS process, as operators and the scheduler do."""
     env = {**os.environ, "NEWSARCHIVE_DEMO_URL": site_url, "ELASTICSEARCH_URL": es_url}
-    cmd = [sys.executable, "-m", "pipeline.cli", "crawl", "--source", source, "--json",
-           "--index", index, "--data-dir", str(data_dir),
-           "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False",
-           "-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0", *(extra or [])]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=600,
-                          check=False)
+    cmd = [
+        sys.executable,
+        "-m",
+        "pipeline.cli",
+        "crawl",
+        "--source",
+        source,
+        "--json",
+        "--index",
+        index,
+        "--data-dir",
+        str(data_dir),
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "NEWSARCHIVE_PROGRESS_INTERVAL=0",
+        *(extra or []),
+    ]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, env=env, cwd=REPO, timeout=600, check=False
+    )
     try:
         summary = json.loads(proc.stdout)[0]
     except (json.JSONDecodeError, IndexError) as exc:
-        raise AssertionError(f"crawl printed no summary\nstdout:\n{proc.stdout}\n"
-                             f"stderr:\n{proc.stderr[-5000:]}") from exc
+        raise AssertionError(
+            f"crawl printed no summary\nstdout:\n{proc.stdout}\nstderr:\n{proc.stderr[-5000:]}"
+        ) from exc
     return CrawlRun(proc.returncode, summary, proc.stdout, proc.stderr)
 
 

@@ -33,16 +33,18 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
     text = request.text.strip()[:MAX_QUERY_LENGTH]
     must: list[dict[str, Any]] = []
     if text:
-        must.append({
-            "simple_query_string": {
-                "query": text,
-                "fields": SEARCH_FIELDS,
-                "default_operator": "and",
-                # Exact phrases match unstemmed words: "inspection" in quotes means that word.
-                "quote_field_suffix": ".exact",
-                "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
+        must.append(
+            {
+                "simple_query_string": {
+                    "query": text,
+                    "fields": SEARCH_FIELDS,
+                    "default_operator": "and",
+                    # Exact phrases match unstemmed words: "inspection" in quotes means that word.
+                    "quote_field_suffix": ".exact",
+                    "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE",
+                }
             }
-        })
+        )
     else:
         must.append({"match_all": {}})
     filters: list[dict[str, Any]] = []

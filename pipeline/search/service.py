@@ -25,9 +25,16 @@ class Hit:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "score": self.score, "title": self.title, "url": self.url,
-            "source": self.source, "authors": self.authors, "published_at": self.published_at,
-            "updated_at": self.updated_at, "section": self.section, "snippets": self.snippets,
+            "id": self.id,
+            "score": self.score,
+            "title": self.title,
+            "url": self.url,
+            "source": self.source,
+            "authors": self.authors,
+            "published_at": self.published_at,
+            "updated_at": self.updated_at,
+            "section": self.section,
+            "snippets": self.snippets,
         }
 
 
@@ -42,8 +49,11 @@ def search(client: Elasticsearch, index: str, request: SearchRequest) -> SearchR
     """Search the alias ``index``; the client is passed in so tests and services share this code."""
     response = client.search(index=index, body=build_query(request))
     hits = [_hit(raw) for raw in response["hits"]["hits"]]
-    return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits,
-                        took_ms=int(response.get("took", 0)))
+    return SearchResult(
+        total=int(response["hits"]["total"]["value"]),
+        hits=hits,
+        took_ms=int(response.get("took", 0)),
+    )
 
 
 def _hit(raw: dict[str, Any]) -> Hit:

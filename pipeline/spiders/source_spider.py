@@ -66,17 +66,7 @@ class SourceSpider(Spider):
         yield from self._article_requests(content.entries, "sitemap")
 
     def parse_page(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
-            return
-        extractor = LinkExtractor(tags=("a", "link"), attrs=("href",), unique=True)
-        for link in extractor.extract_links(response):
-            url = strip_tracking(link.url)
-            if not self._allowed(url):
-                continue
-            if self._is_article(url):
-                yield self._request(url, "page", self.parse_article, kind="article")
-            elif self.source.should_follow(url):
-                yield self._request(url, "page", self.parse_page)
+        yield from self._follow_links(response)
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -95,6 +85,9 @@ class SourceSpider(Spider):
             discovered_via=str(response.meta.get("via", "page")),
             hints=dict(response.meta.get("hints", {})),
         )
+        # Articles link to other articles (related stories, inline links, other formats):
+        # following them finds what sections and feeds no longer list. DEPTH_LIMIT bounds it.
+        yield from self._follow_links(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
@@ -104,6 +97,23 @@ class SourceSpider(Spider):
         )
 
     # -- helpers -------------------------------------------------------------------------------
+
+    def _follow_links(self, response: Response) -> Iterator[Request]:
+        """Requests for the article and section links of an HTML page."""
+        if not isinstance(response, TextResponse):
+            return
+        # deny_extensions=(): a PDF linked like an article is fetched, then skipped as not HTML.
+        extractor = LinkExtractor(
+            tags=("a", "link"), attrs=("href",), unique=True, deny_extensions=()
+        )
+        for link in extractor.extract_links(response):
+            url = strip_tracking(link.url)
+            if not self._allowed(url):
+                continue
+            if self._is_article(url):
+                yield self._request(url, "page", self.parse_article, kind="article")
+            elif self.source.should_follow(url):
+                yield self._request(url, "page", self.parse_page)
 
     def _article_requests(self, entries: list[Entry], via: str) -> Iterator[Request]:
         for entry in entries:

@@ -1,4 +1,4 @@
-"""The index on a real node: template and alias, stemmed English search, and nothing lost on reject."""
+"""The index on a real node: template and alias, stemmed search, nothing lost on reject."""
 
 from __future__ import annotations
 
@@ -30,9 +30,18 @@ FETCHED = datetime(2024, 3, 14, 12, 0, tzinfo=UTC)
 def article(slug: str, body: str, **changes: object) -> Article:
     url = canonical_url(f"https://ledger.example/news/2024/03/14/{slug}/")
     base = Article(
-        id=document_id(url), url=url, canonical_url=url, source="ledger", title=slug.title(),
-        body=body, authors=["Mara Quint"], published_at=FETCHED, updated_at=None,
-        section="news", language="en", fetched_at=FETCHED,
+        id=document_id(url),
+        url=url,
+        canonical_url=url,
+        source="ledger",
+        title=slug.title(),
+        body=body,
+        authors=["Mara Quint"],
+        published_at=FETCHED,
+        updated_at=None,
+        section="news",
+        language="en",
+        fetched_at=FETCHED,
         content_hash=hashlib.sha256(body.encode()).hexdigest(),
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
@@ -42,8 +51,13 @@ def write(es_url: str, index: str, articles: list[Article], dead: DeadLetterFile
     async def go() -> BatchOutcome:
         client = make_async_client(ClusterSettings(url=es_url))
         try:
-            outcome = await write_batch(client, articles, index=index, dead_letter=dead,
-                                        retry=RetryPolicy(max_retries=2, initial_backoff=0.1))
+            outcome = await write_batch(
+                client,
+                articles,
+                index=index,
+                dead_letter=dead,
+                retry=RetryPolicy(max_retries=2, initial_backoff=0.1),
+            )
             await client.indices.refresh(index=index)
             return outcome
         finally:
@@ -53,7 +67,8 @@ def write(es_url: str, index: str, articles: list[Article], dead: DeadLetterFile
 
 
 def test_setup_is_idempotent_and_puts_a_versioned_index_behind_the_alias(
-        es: Elasticsearch, index_prefix: str) -> None:
+    es: Elasticsearch, index_prefix: str
+) -> None:
     first = ensure_index(es, index_prefix)
     second = ensure_index(es, index_prefix)
     assert first == second == f"{index_prefix}-v1"
@@ -65,14 +80,20 @@ def test_setup_is_idempotent_and_puts_a_versioned_index_behind_the_alias(
 
 
 def test_a_search_for_inspection_finds_a_body_that_says_inspections(
-        es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) -> None:
+    es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path
+) -> None:
     ensure_index(es, index_prefix)
-    body = ("The harbor authority ordered new inspections of every ferry after the spring "
-            "storms, and the crews say the checks took a week.")
+    body = (
+        "The harbor authority ordered new inspections of every ferry after the spring "
+        "storms, and the crews say the checks took a week."
+    )
     other = "The city council voted on the budget for the new library on Tuesday."
-    outcome = write(es_url, index_prefix, [article("ferry-checks", body),
-                                          article("library-budget", other)],
-                    DeadLetterFile(tmp_path / "dead.jsonl"))
+    outcome = write(
+        es_url,
+        index_prefix,
+        [article("ferry-checks", body), article("library-budget", other)],
+        DeadLetterFile(tmp_path / "dead.jsonl"),
+    )
     assert len(outcome.created) == 2
 
     result = search(es, index_prefix, SearchRequest(text="inspection"))
@@ -82,7 +103,8 @@ def test_a_search_for_inspection_finds_a_body_that_says_inspections(
 
 
 def test_an_unchanged_article_is_not_rewritten_and_a_changed_one_is_updated(
-        es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) -> None:
+    es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path
+) -> None:
     ensure_index(es, index_prefix)
     dead = DeadLetterFile(tmp_path / "dead.jsonl")
     a = article("tide-tables", "The tide tables for the autumn were printed late this year.")
@@ -98,13 +120,17 @@ def test_an_unchanged_article_is_not_rewritten_and_a_changed_one_is_updated(
 
 
 def test_a_document_the_node_rejects_is_parked_with_its_reason_and_the_rest_is_indexed(
-        es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path) -> None:
+    es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path
+) -> None:
     ensure_index(es, index_prefix)
     dead = DeadLetterFile(tmp_path / "dead.jsonl")
     good = article("market-day", "Saturday's market drew more stalls than ever before.")
     # An object where the mapping wants a keyword: the node refuses it with a mapping error.
-    bad = article("broken-date-source", "A page whose metadata came out malformed.",
-                  date_source={"published": {"from": "json-ld"}})
+    bad = article(
+        "broken-date-source",
+        "A page whose metadata came out malformed.",
+        date_source={"published": {"from": "json-ld"}},
+    )
 
     outcome = write(es_url, index_prefix, [good, bad], dead)
 

@@ -25,8 +25,15 @@ def test_elasticsearch_json_in_the_text_stays_plain_text() -> None:
 
 
 def test_filters_are_typed_terms_and_ranges() -> None:
-    body = build_query(SearchRequest(text="x", sources=("demo",), authors=("Igor Ivanov",),
-                                     date_from=date(2016, 1, 1), date_to=date(2016, 12, 31)))
+    body = build_query(
+        SearchRequest(
+            text="x",
+            sources=("demo",),
+            authors=("Igor Ivanov",),
+            date_from=date(2016, 1, 1),
+            date_to=date(2016, 12, 31),
+        )
+    )
     filters = body["query"]["bool"]["filter"]
     assert {"terms": {"source": ["demo"]}} in filters
     assert {"terms": {"authors": ["Igor Ivanov"]}} in filters

@@ -1,0 +1,10 @@
+"""A fictional newspaper, "The Harbor City Ledger", served over real HTTP for tests and demos.
+
+``FixtureSite`` runs it on loopback in a background thread; ``pipeline.fixture_site.manifest``
+says exactly which documents a correct crawl of it must produce. Run it by hand with
+``python -m pipeline.fixture_site --port 8765``.
+"""
+
+from pipeline.fixture_site.server import FixtureSite, RequestRecord, serve_forever
+
+__all__ = ["FixtureSite", "RequestRecord", "serve_forever"]
