@@ -69,8 +69,11 @@ class RunLedger:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
-        self.run_dir: Path | None = None
+        data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        name = getattr(crawler.spidercls, "name", None) or "crawl"
+        # Decided now, before item pipelines open, so they can put their files (dead letters) here.
+        self.run_dir = run_dir_for(data_dir, name, datetime.now(UTC))
+        crawler.stats.set_value(f"{STAT_PREFIX}/run_dir", str(self.run_dir))
         self.summary: RunSummary | None = None
 
     @classmethod
@@ -82,9 +85,7 @@ class RunLedger:
         return ext
 
     def spider_opened(self, spider: Spider) -> None:
-        self.run_dir = run_dir_for(self.data_dir, spider.name, datetime.now(UTC))
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        self.crawler.stats.set_value(f"{STAT_PREFIX}/run_dir", str(self.run_dir))
         log.info("run folder: %s", self.run_dir)
 
     def item_dropped(
@@ -95,22 +96,20 @@ class RunLedger:
         stats = self.crawler.stats
         stats.inc_value(f"{STAT_PREFIX}/skipped")
         stats.inc_value(f"{STAT_PREFIX}/skipped/{exception.reason}")
-        if self.run_dir is not None:
-            record = {
-                "time": datetime.now(UTC).isoformat(),
-                "url": exception.url,
-                "reason": exception.reason,
-                "detail": exception.detail,
-            }
-            with (self.run_dir / "skipped.jsonl").open("a", encoding="utf-8") as fh:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        record = {
+            "time": datetime.now(UTC).isoformat(),
+            "url": exception.url,
+            "reason": exception.reason,
+            "detail": exception.detail,
+        }
+        with (self.run_dir / "skipped.jsonl").open("a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.summary = summarize(self.crawler.stats.get_stats(), spider.name, reason)
-        if self.run_dir is not None:
-            (self.run_dir / "summary.json").write_text(
-                json.dumps(self.summary.to_dict(), indent=2), encoding="utf-8"
-            )
+        (self.run_dir / "summary.json").write_text(
+            json.dumps(self.summary.to_dict(), indent=2), encoding="utf-8"
+        )
         s = self.summary
         log.info(
             "run summary for %s: fetched %d = indexed %d + updated %d + unchanged %d + skipped %d"

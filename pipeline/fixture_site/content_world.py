@@ -5,9 +5,6 @@ twinned with Harbor City). It exists to exercise charset handling end to end: it
 encoded in windows-1251 and announced both in the HTTP header and in a meta tag.
 """
 
-# Ruff's RUF001 takes Cyrillic letters in Russian prose for look-alikes of Latin ones; here they
-# are the point, so the check is off for this one file.
-# ruff: noqa: RUF001
 
 from __future__ import annotations
 
