@@ -1,0 +1,12 @@
+"""Turn one HTML page into clean article text and metadata.
+
+``extract(html, url, options)`` is the whole public surface; the modules behind it each own
+one step: ``decode`` (bytes to text), ``parse`` (text to tree), ``clean`` and ``hints``
+(remove page furniture), ``blocks`` and ``content`` (find the article's paragraphs),
+``boilerplate`` (junk lines), and ``metadata`` with ``titles``, ``authors``, ``dates``,
+``jsonld`` and ``language``.
+"""
+
+from pipeline.extract.api import ExtractedPage, ExtractOptions, extract
+
+__all__ = ["ExtractOptions", "ExtractedPage", "extract"]

@@ -1,0 +1,113 @@
+"""``extract()``: one HTML page in, clean article text and metadata out.
+
+The steps run in a fixed order because each one destroys what an earlier one needs:
+metadata is read from the untouched tree (``<head>``, JSON-LD scripts, bylines); visible date
+stamps come from the text blocks the page showed before page furniture was removed (stamps
+sit in headers and byline boxes); the article text is selected from the cleaned tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import chain
+
+from pipeline.exceptions import ExtractionError
+from pipeline.extract.clean import clean_tree
+from pipeline.extract.content import ContentOptions, select_paragraphs
+from pipeline.extract.dates import choose_dates, url_candidates, visible_candidates
+from pipeline.extract.decode import decode_html
+from pipeline.extract.language import choose_language
+from pipeline.extract.metadata import read_metadata
+from pipeline.extract.parse import check_bytes, parse_document
+
+# Languages whose pages write numeric dates day first (03/04/2016 is 3 April); American
+# English, the default, writes month first.
+_MONTH_FIRST_LANGUAGES = frozenset({"en", None})
+
+
+# A page is an article only if at least one paragraph is this long; shorter leftovers are
+# labels and links of pages without text (login forms, photo galleries, error pages).
+MIN_PARAGRAPH_CHARS = 40
+# Date stamps are short lines of their own; longer blocks are prose, where "updated on
+# March 3" is a fact reported, not the page's date.
+MAX_STAMP_LINE = 200
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Per-source knobs; the defaults suit an unknown site."""
+
+    body_selector: str | None = None  # CSS of the element(s) holding the article text
+    drop_selectors: tuple[str, ...] = ()  # CSS of extra elements to remove before selection
+    boilerplate: tuple[re.Pattern[str], ...] = ()  # extra junk-line patterns (``search``)
+    fetched_at: datetime | None = None  # relative dates count back from it; no date after it
+    http_encoding: str | None = None  # charset from the HTTP Content-Type header
+    language_hint: str | None = None  # the source's language, used when the page declares none
+
+
+@dataclass
+class ExtractedPage:
+    """The article found in a page; datetimes are timezone-aware UTC."""
+
+    title: str
+    body: str  # paragraphs joined by "\n\n"
+    authors: list[str]
+    published_at: datetime | None
+    updated_at: datetime | None
+    date_source: dict[str, str] = field(default_factory=dict)  # kind -> "json-ld", "meta", ...
+    canonical_url: str | None = None
+    section: str | None = None
+    language: str | None = None
+    description: str | None = None
+    article_type: str | None = None  # "news" | "opinion"
+
+
+def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) -> ExtractedPage:
+    """Extract the article of one page.
+
+    Raises ExtractionError with reason "not_html" (not an HTML document), "undecodable"
+    (bytes in no recognisable encoding) or "empty_body" (no article text on the page).
+    """
+    options = options or ExtractOptions()
+    if isinstance(html, bytes):
+        check_bytes(html)
+        html = decode_html(html, options.http_encoding)
+    root = parse_document(html)
+    meta = read_metadata(root, url)
+    cleaned = clean_tree(root, options.body_selector, options.drop_selectors)
+
+    stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
+    language_for_dates = meta.declared_language or options.language_hint
+    latest = options.fetched_at or datetime.now(UTC)
+    dates = choose_dates(
+        chain(meta.date_candidates,
+              visible_candidates(stamps, fetched_at=options.fetched_at),
+              url_candidates(url)),
+        latest=latest if latest.tzinfo else latest.replace(tzinfo=UTC),
+        dayfirst=language_for_dates not in _MONTH_FIRST_LANGUAGES,
+    )
+
+    paragraphs = select_paragraphs(cleaned.body, ContentOptions(
+        body_selector=options.body_selector,
+        boilerplate=options.boilerplate,
+        title=meta.title,
+        jsonld_body=meta.jsonld_body,
+    ))
+    if not any(len(p) >= MIN_PARAGRAPH_CHARS for p in paragraphs):
+        raise ExtractionError("empty_body", f"no article text found in {url}")
+    body = "\n\n".join(paragraphs)
+    return ExtractedPage(
+        title=meta.title,
+        body=body,
+        authors=meta.authors,
+        published_at=dates.published,
+        updated_at=dates.updated,
+        date_source=dates.sources,
+        canonical_url=meta.canonical_url,
+        section=meta.section,
+        language=choose_language(meta.declared_language, options.language_hint, body),
+        description=meta.description,
+        article_type=meta.article_type,
+    )

@@ -1,0 +1,231 @@
+"""Remove everything from a page tree that cannot be article text.
+
+Cleaning runs before main-content selection so that the scorer never sees navigation, share
+bars, related-article lists, cookie banners or comment threads: many of those look like prose
+(teasers, comments) and would otherwise pull the selection away from the article.
+
+Each step is a small function of (tree, options). Every removal by markup name goes through a
+:class:`Guard` that refuses to delete the article itself: templates do put names like
+"live-alert-ad" or "off-canvas" on the wrapper of the whole story.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import lxml.etree
+from lxml.html import HtmlElement
+
+from pipeline.extract.blocks import Block, text_blocks
+from pipeline.extract.boilerplate import is_recirculation_heading
+from pipeline.extract.hints import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
+from pipeline.extract.scoring import subtree_scores
+from pipeline.extract.text import squash
+
+# Elements that never hold readable article text (code, media, widgets, form controls).
+NON_TEXT_TAGS = (
+    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "svg", "math",
+    "canvas", "object", "embed", "video", "audio", "picture", "map", "button", "select",
+    "textarea", "input", "option", "dialog", "figure", "figcaption", "head",
+)
+# HTML5 elements that hold page furniture rather than the story; the first kind never wraps
+# the story, the second sometimes does (an ASP.NET page is one big <form>, and some templates
+# put the whole article into an <aside>).
+FURNITURE_TAGS = ("nav", "menu")
+WRAPPER_TAGS = ("header", "footer", "aside", "form")
+
+# Inline styles that hide an element, including the "visually hidden" clip technique used
+# for screen-reader-only text such as ", opens new tab".
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|clip\s*:\s*rect\(\s*0"
+    r"|clip-path\s*:\s*inset\(\s*50%",
+    re.IGNORECASE,
+)
+_HIDDEN_CLASSES = frozenset({"hidden", "sr-only", "visually-hidden", "visuallyhidden",
+                             "screen-reader-text", "screenreader-only", "offscreen", "d-none"})
+_ANCHOR_XPATH = lxml.etree.XPath('.//*[@itemprop="articleBody" or @itemprop="articlebody"]')
+# An element holding at least this share of the page's prose is the story (or its wrapper)
+# whatever its name says.
+_PROTECTED_SHARE = 0.5
+# An <h1> this long is a headline, not a logo, so its <header> is the story's header.
+_MIN_HEADLINE = 25
+# Short block elements that templates use as section headings instead of <h2>..<h6>.
+_HEADING_LIKE = frozenset({"div", "p", "span", "header", "dt", "li"})
+
+
+class Guard:
+    """Decides whether an element may be removed without losing the article body."""
+
+    def __init__(self, body: HtmlElement, anchors: Iterable[HtmlElement]) -> None:
+        self._keep: set[HtmlElement] = set()
+        for anchor in anchors:
+            self._keep.add(anchor)
+            self._keep.update(anchor.iterancestors())
+        self.blocks = text_blocks(body)
+        self._prose = subtree_scores(self.blocks, prose_only=True)
+        self._threshold = _PROTECTED_SHARE * self._prose.get(body, 0.0)
+
+    def may_drop(self, element: HtmlElement, *, certain: bool = False) -> bool:
+        """False for the article's wrappers and (unless ``certain``) for most of the prose."""
+        if element in self._keep or element.getparent() is None:
+            return False
+        return certain or not 0 < self._threshold <= self._prose.get(element, 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedPage:
+    """The cleaned ``<body>``, and the text blocks the page showed before furniture removal
+    (date stamps and bylines live in headers that cleaning removes)."""
+
+    body: HtmlElement
+    page_blocks: list[Block]
+
+
+def clean_tree(root: HtmlElement, body_selector: str | None = None,
+               drop_selectors: tuple[str, ...] = ()) -> CleanedPage:
+    """Strip non-text elements, hidden and furniture blocks from the tree, in place."""
+    drop_non_text(root)
+    body = root.find("body")
+    if body is None:
+        body = root
+    guard = Guard(body, article_anchors(body, body_selector))
+    found = survey(body)
+    drop_hidden(found, guard)
+    drop_selected(body, drop_selectors)
+    drop_layout(body, guard)
+    drop_named_furniture(found, guard)
+    drop_recirculation_sections(guard)
+    return CleanedPage(body, guard.blocks)
+
+
+def article_anchors(body: HtmlElement, body_selector: str | None) -> list[HtmlElement]:
+    """Elements known to hold the story: the per-source selector's, or itemprop=articleBody."""
+    if body_selector:
+        found: list[HtmlElement] = body.cssselect(body_selector)
+        if found:
+            return found
+    anchors: list[HtmlElement] = _ANCHOR_XPATH(body)
+    return anchors
+
+
+def drop_non_text(root: HtmlElement) -> None:
+    """Remove code, media and form controls, and HTML comments, keeping the text after them."""
+    lxml.etree.strip_elements(root, *NON_TEXT_TAGS, with_tail=False)
+    lxml.etree.strip_elements(
+        root, lxml.etree.Comment, lxml.etree.ProcessingInstruction, with_tail=False
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Survey:
+    """Elements whose own attributes hide them or name them as furniture, in document order."""
+
+    hidden: list[HtmlElement]
+    named: list[tuple[HtmlElement, Purpose]]
+
+
+def survey(body: HtmlElement) -> Survey:
+    """Read every element's attributes once (one Python pass beats many XPath predicates)."""
+    hidden: list[HtmlElement] = []
+    named: list[tuple[HtmlElement, Purpose]] = []
+    for element in body.iter():
+        attributes = element.attrib
+        if not attributes:
+            continue
+        get = attributes.get
+        classes = get("class")
+        if hidden_by(classes, get("style"), "hidden" in attributes, get("aria-hidden")):
+            hidden.append(element)
+        purpose = purpose_of_names(tuple(map(get, PURPOSE_ATTRIBUTES)))
+        if purpose is not Purpose.CONTENT:
+            named.append((element, purpose))
+    return Survey(hidden, named)
+
+
+def drop_hidden(found: Survey, guard: Guard) -> None:
+    """Remove elements a reader never sees: hidden attribute, display:none, sr-only text."""
+    for element in reversed(found.hidden):
+        if guard.may_drop(element):
+            element.drop_tree()
+
+
+def is_hidden(element: HtmlElement) -> bool:
+    """True when the element's own attributes hide it from sighted readers."""
+    get = element.get
+    return hidden_by(get("class"), get("style"), get("hidden") is not None, get("aria-hidden"))
+
+
+def hidden_by(classes: str | None, style: str | None, hidden: bool,
+              aria_hidden: str | None) -> bool:
+    """True when these attribute values hide an element: hidden, display:none, sr-only."""
+    if hidden or aria_hidden == "true":
+        return True
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    return classes is not None and not _HIDDEN_CLASSES.isdisjoint(classes.lower().split())
+
+
+def drop_selected(body: HtmlElement, selectors: tuple[str, ...]) -> None:
+    """Remove what a source's configuration names as junk; no guard, the config is trusted."""
+    for selector in selectors:
+        for element in reversed(body.cssselect(selector)):
+            if element.getparent() is not None:
+                element.drop_tree()
+
+
+def drop_layout(body: HtmlElement, guard: Guard) -> None:
+    """Remove navigation, header, footer, aside and form blocks.
+
+    The ``<header>`` of an ``<article>`` stays: besides headline and byline (which later steps
+    recognise) it holds the standfirst, which readers and annotators count as article text.
+    """
+    for element in reversed(list(body.iter(*FURNITURE_TAGS, *WRAPPER_TAGS))):
+        if element.tag == "header" and _is_article_header(element):
+            continue
+        if guard.may_drop(element, certain=element.tag in FURNITURE_TAGS):
+            element.drop_tree()
+
+
+def _is_article_header(element: HtmlElement) -> bool:
+    """True for the header of the story: inside an ``<article>``, or holding a headline."""
+    if any(ancestor.tag == "article" for ancestor in element.iterancestors()):
+        return True
+    return any(len(squash(h1.text_content())) >= _MIN_HEADLINE for h1 in element.iter("h1"))
+
+
+def drop_recirculation_sections(guard: Guard) -> None:
+    """Remove sections headed "More from ...", "Related", "Most read", "Comments" and so on.
+
+    The section is the nearest ancestor that holds more than the heading and starts with it;
+    when that is the article's own wrapper, only the heading goes.
+    """
+    for block in guard.blocks:
+        if not (block.is_heading or block.tag in _HEADING_LIKE) or not (
+            is_recirculation_heading(block.text)
+        ):
+            continue
+        heading = block.element
+        section = _headed_section(heading, block.text)
+        if section is not None and guard.may_drop(section):
+            section.drop_tree()
+        elif guard.may_drop(heading):
+            heading.drop_tree()
+
+
+def _headed_section(heading: HtmlElement, heading_text: str) -> HtmlElement | None:
+    """The nearest ancestor with more text than ``heading`` whose text starts with it."""
+    own = len(heading_text)
+    for ancestor in heading.iterancestors():
+        text = squash(ancestor.text_content())
+        if len(text) > own + 1:
+            return ancestor if text.startswith(heading_text[:own]) else None
+    return None
+
+
+def drop_named_furniture(found: Survey, guard: Guard) -> None:
+    """Remove elements whose class/id/role/aria-label name page furniture or comments."""
+    for element, purpose in reversed(found.named):
+        if guard.may_drop(element, certain=purpose is Purpose.COMMENTS):
+            element.drop_tree()

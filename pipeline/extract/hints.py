@@ -1,0 +1,158 @@
+"""What an element's own markup says about its purpose: class, id, role and aria-label words.
+
+Templates name their non-article furniture ("share-bar", "relatedArticles", "cookie-consent",
+role="navigation"); reading those names removes most boilerplate before any text statistics are
+needed. Names are split into words (also at camelCase humps) and compared word by word, so
+that ``ad`` matches "ad-slot" but not "header" or "shadow".
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import lru_cache
+
+from lxml.html import HtmlElement
+
+# Attributes whose values name an element's purpose.
+PURPOSE_ATTRIBUTES = ("class", "id", "role", "aria-label", "data-component", "data-module")
+
+_CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+# Words that describe the element's state rather than what it is: "has-comments" is an article
+# that has comments, "no-ads" a page without ads; the word after them is ignored.
+_MODIFIERS = frozenset({"has", "with", "no", "without", "show", "enable", "enabled", "is",
+                        "allow", "can", "hide", "supports"})
+
+_LAYOUT = frozenset({
+    "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs",
+    "footer", "masthead", "sidebar", "rail", "toolbar", "banner",
+    "search", "searchbar", "skip", "skiplink", "pagination", "pager", "modal", "popup",
+    "overlay", "lightbox", "carousel",
+})
+# ARIA roles of page furniture. Read as roles only: as class words "dialog" or "banner" also
+# name main wrappers (Drupal's "dialog-off-canvas-main-canvas").
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
+                              "dialog", "alertdialog", "menu", "menubar", "toolbar", "tablist"})
+_SOCIAL = frozenset({"share", "shares", "sharing", "sharebar", "sharetools", "social", "socials",
+                     "sociallinks", "follow", "print", "tools"})
+_RECIRCULATION = frozenset({
+    "related", "recommended", "recommendation", "recommendations", "recirc", "recirculation",
+    "morestories", "readmore", "trending", "popular", "mostread", "mostpopular", "outbrain",
+    "taboola", "tags", "topics", "keywords",
+})
+_COMMERCIAL = frozenset({
+    "newsletter", "newsletters", "signup", "subscribe", "subscription", "subscriptions",
+    "promo", "promos", "promotion", "promotions", "promotional", "promobox", "sponsored",
+    "sponsor", "ad", "ads", "advert", "adverts", "advertisement", "advertisements",
+    "advertising", "adslot", "adunit", "adbox", "adwrapper", "adcontainer", "dfp", "login",
+    "signin", "register",
+})
+_NOTICES = frozenset({"cookie", "cookies", "consent", "gdpr", "dsgvo", "privacy", "push",
+                      "notification", "notifications", "alert", "alerts"})
+_ARTICLE_FURNITURE = frozenset({"byline", "timestamp", "meta", "caption", "credit", "credits",
+                                "bio", "disclaimer", "author", "authors", "authorbox",
+                                "authorbio", "authorinfo", "autor", "autoren", "auteur",
+                                "donation", "donate",
+                                # the standfirst: a summary kept as the description, not body
+                                "standfirst", "dek", "strapline", "subheadline", "subhed"})
+# Widgets of other services embedded in the story (video players, Instagram and TikTok cards
+# with their captions and "View this post" chrome). Quoted tweets are kept: articles quote
+# them as statements, and their markup is a plain blockquote.
+_EMBEDS = frozenset({"instagram", "tiktok", "youtube", "embed", "embedded", "oembed"})
+_COMMENTS = frozenset({"comment", "comments", "commentlist", "commenting", "disqus",
+                       "replies"})
+# Two-word names that mean furniture although neither word does alone.
+_PHRASES = ("sub headline", "most read", "most popular", "more from", "read more", "see also",
+            "also read", "you may like", "more stories", "read next", "up next",
+            "further reading")
+# Word stems whose longer forms ("advertorial", "sharethis", "socialicons") mean the same.
+_STEMS = ("advert", "sponsor", "newsletter", "social", "share", "breadcrumb", "cookie",
+          "related", "recommend", "outbrain", "taboola")
+_BOILERPLATE_WORDS = _LAYOUT | _SOCIAL | _RECIRCULATION | _COMMERCIAL | _NOTICES | _EMBEDS
+_ALL_WORDS = _BOILERPLATE_WORDS | _ARTICLE_FURNITURE | _COMMENTS
+
+# Cheap pre-filter: an attribute string that contains none of these substrings cannot match.
+_PREFIXES = {w[:4] for w in _ALL_WORDS | set(_STEMS) | {p.split()[0] for p in _PHRASES}}
+_PREFILTER = re.compile(
+    "|".join(sorted((re.escape(p) for p in _PREFIXES), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+
+
+class Purpose(Enum):
+    """What the element's names say it is."""
+
+    CONTENT = "content"  # nothing says otherwise
+    BOILERPLATE = "boilerplate"  # page furniture: navigation, ads, share bars, related links
+    COMMENTS = "comments"  # reader comments: prose-like, so text statistics cannot tell
+
+
+def words(value: str) -> list[str]:
+    """Lower-case words of a class/id value, split at punctuation and camelCase humps."""
+    return [w for w in _NON_WORD.split(_CAMEL_HUMP.sub(" ", value).lower()) if w]
+
+
+def purpose_of_words(tokens: list[str]) -> Purpose:
+    """Classify a list of name words; modifiers such as "has-" cancel the word after them."""
+    meaningful = [w for i, w in enumerate(tokens) if i == 0 or tokens[i - 1] not in _MODIFIERS]
+    meaningful = [w for w in meaningful if w not in _MODIFIERS]
+    if any(w in _COMMENTS for w in meaningful):
+        return Purpose.COMMENTS
+    for word in meaningful:
+        if word in _BOILERPLATE_WORDS or word in _ARTICLE_FURNITURE:
+            return Purpose.BOILERPLATE
+        if len(word) > 4 and word.startswith(_STEMS):
+            return Purpose.BOILERPLATE
+    joined = " ".join(meaningful)
+    if any(phrase in joined for phrase in _PHRASES):
+        return Purpose.BOILERPLATE
+    return Purpose.CONTENT
+
+
+def purpose_of(element: HtmlElement) -> Purpose:
+    """Classify an element by the words in its class, id, role and aria-label."""
+    return purpose_of_names(tuple(element.get(name) for name in PURPOSE_ATTRIBUTES))
+
+
+@lru_cache(maxsize=8192)
+def purpose_of_names(values: tuple[str | None, ...]) -> Purpose:
+    """Classify the values of PURPOSE_ATTRIBUTES; cached, as templates repeat class names."""
+    joined = " ".join(v for v in values if v)
+    if not joined or not _PREFILTER.search(joined):
+        return Purpose.CONTENT
+    # Each attribute value separately, so "most" in one class and "read" in the id don't
+    # combine; class lists are split at spaces for the same reason.
+    verdict = Purpose.CONTENT
+    for name, value in zip(PURPOSE_ATTRIBUTES, values, strict=True):
+        if not value:
+            continue
+        if name == "role":
+            if value.strip().lower() in _FURNITURE_ROLES:
+                verdict = Purpose.BOILERPLATE
+            continue
+        for part in value.split() if name == "class" else (value,):
+            found = purpose_of_words(words(part))
+            if found is Purpose.COMMENTS:
+                return found
+            if found is Purpose.BOILERPLATE:
+                verdict = found
+    return verdict
+
+
+# Names of blocks that hold other pages' content (teasers, comments, menus): dates and
+# bylines found inside them belong to those pages, not to this article.
+_OTHER_CONTENT = _RECIRCULATION | _COMMENTS | {"nav", "navbar", "navigation", "menu",
+                                               "footer", "sidebar", "rail", "carousel"}
+
+
+def names_other_content(element: HtmlElement) -> bool:
+    """True when the element's class/id say it lists other articles, comments or menus."""
+    if element.tag in ("nav", "footer", "aside"):
+        return True
+    for name in ("class", "id"):
+        value = element.get(name)
+        if value and any(w in _OTHER_CONTENT for part in value.split() for w in words(part)):
+            return True
+    return False

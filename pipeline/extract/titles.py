@@ -1,0 +1,102 @@
+"""The headline: the page's own title, without the site name templates append to it.
+
+``og:title`` and the JSON-LD ``headline`` are written for sharing and are usually the clean
+headline; ``<h1>`` is what readers see; ``<title>`` nearly always carries " | Site Name". The
+first available one is used, and a trailing or leading segment that names the site (as given by
+``og:site_name``, the publisher, or the domain) is cut off.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+from pipeline.extract.jsonld import JsonObject, text_value
+from pipeline.extract.meta_tags import MetaTags
+from pipeline.extract.text import compact_key, squash
+
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*")
+# A segment longer than this is part of the headline even if it mentions the site.
+_MAX_SITE_WORDS = 4
+_GENERIC_HOST_PARTS = frozenset({"www", "m", "amp", "edition", "news", "com", "org", "net",
+                                 "co", "uk", "de", "fr", "ru", "online"})
+
+
+def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject],
+               url: str) -> str:
+    """The article headline, site name removed; empty when the page has none."""
+    articles = list(articles)
+    candidates = [
+        metas.get("og:title"),
+        next((text_value(o.get("headline")) for o in articles if o.get("headline")), None),
+        metas.get("twitter:title"),
+        _first_h1(root),
+        _title_element(root),
+    ]
+    sites = site_names(metas, articles, url)
+    for candidate in candidates:
+        if candidate:
+            return strip_site_name(squash(candidate), sites)
+    return ""
+
+
+def site_names(metas: MetaTags, articles: Iterable[JsonObject], url: str) -> set[str]:
+    """Compact forms of the names the site calls itself (og:site_name, publisher, domain)."""
+    names = {
+        metas.get("og:site_name"),
+        metas.get("application-name"),
+        metas.get("twitter:site"),
+    }
+    for obj in articles:
+        names.add(text_value(obj.get("publisher")))
+    host_parts = urlsplit(url).hostname or ""
+    names.update(p for p in host_parts.split(".") if p not in _GENERIC_HOST_PARTS)
+    return {compact_key(n) for n in names if n and compact_key(n)}
+
+
+def strip_site_name(title: str, sites: set[str]) -> str:
+    """Drop leading/trailing separator-delimited segments that name the site."""
+    segments = _SEPARATOR.split(title)
+    if len(segments) < 2:
+        return title
+    while len(segments) > 1 and _names_site(segments[-1], sites):
+        segments.pop()
+    while len(segments) > 1 and _names_site(segments[0], sites):
+        segments.pop(0)
+    if len(segments) == len(_SEPARATOR.split(title)):
+        return title
+    # Re-cut the original text so separators inside the kept part survive untouched.
+    start = title.find(segments[0])
+    end = title.rfind(segments[-1]) + len(segments[-1])
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(segments)
+
+
+def _names_site(segment: str, sites: set[str]) -> bool:
+    """True when the segment is, contains, or is contained in a site name."""
+    key = compact_key(segment)
+    if not key:
+        return True
+    if key in sites:
+        return True
+    if len(segment.split()) > _MAX_SITE_WORDS:
+        return False
+    return any((len(s) >= 3 and s in key) or (len(key) >= 4 and key in s) for s in sites)
+
+
+
+def _first_h1(root: HtmlElement) -> str | None:
+    """The text of the first non-empty ``<h1>``."""
+    for h1 in root.iter("h1"):
+        text = squash(h1.text_content())
+        if text:
+            return text
+    return None
+
+
+def _title_element(root: HtmlElement) -> str | None:
+    """The text of ``<title>``."""
+    title = root.find(".//title")
+    return squash(title.text_content()) if title is not None else None

@@ -1,0 +1,79 @@
+"""Specification of ``python -m pipeline.extract``: one JSON line per input, in input order."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.extract.__main__ import main
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+SEED = PAGES / "seed-op-ed-article.html"
+FIELDS = {"path", "url", "title", "authors", "published_at", "updated_at", "date_source",
+          "section", "article_type", "language", "description", "canonical_url", "body"}
+
+
+def run(argv: list[str]) -> tuple[int, list[dict[str, object]]]:
+    out = io.StringIO()
+    status = main(argv, stdout=out)
+    return status, [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+def test_each_file_gives_one_record_in_input_order(tmp_path: Path) -> None:
+    other = PAGES / "related-and-comments.html"
+    status, records = run([str(SEED), str(other), str(SEED)])
+    assert status == 0
+    assert [r["path"] for r in records] == [str(SEED), str(other), str(SEED)]
+    assert set(records[0]) == FIELDS
+    assert records[0]["title"] == "Russia's Pursuit of Peace and Partnership"
+    assert records[0]["updated_at"] == "2016-07-27T00:00:00+00:00"
+    assert records[0]["url"] == SEED.resolve().as_uri()
+
+
+def test_a_failing_file_gets_an_error_and_the_run_goes_on(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n...")
+    status, records = run([str(pdf), str(tmp_path / "missing.html"), str(SEED)])
+    assert status == 1
+    assert records[0]["error"] == "not_html"
+    assert str(records[1]["error"]).startswith("unreadable")
+    assert "error" not in records[2] and records[2]["body"]
+
+
+def test_url_and_timings_options(tmp_path: Path) -> None:
+    url = "https://www.riverside-ledger.example/opinions/x/"
+    status, records = run(["--url", url, "--timings", str(SEED)])
+    assert status == 0
+    assert records[0]["url"] == url
+    seconds = records[0]["seconds"]
+    assert isinstance(seconds, float) and 0 < seconds < 10
+
+
+def test_paths_can_come_from_a_list_file(tmp_path: Path) -> None:
+    listing = tmp_path / "paths.txt"
+    listing.write_text(f"{SEED}\n\n{PAGES / 'seed-op-ed-divs.html'}\n", encoding="utf-8")
+    _, records = run(["--paths-from", str(listing)])
+    assert [Path(str(r["path"])).name for r in records] == [
+        "seed-op-ed-article.html", "seed-op-ed-divs.html",
+    ]
+
+
+@pytest.mark.parametrize("via", ["argument", "stdin"])
+def test_the_module_runs_as_a_command(via: str) -> None:
+    args = [sys.executable, "-m", "pipeline.extract"]
+    stdin = None
+    if via == "argument":
+        args.append(str(SEED))
+    else:
+        args += ["--paths-from", "-"]
+        stdin = f"{SEED}\n"
+    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    (record,) = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert record["article_type"] == "opinion"
