@@ -59,11 +59,14 @@ SOURCES_ENV_VAR = "NEWSARCHIVE_SOURCES"
 _NAME_RE = re.compile(r"[a-z0-9_-]+")
 _LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
 # host[:port]; a host is a DNS name, an IPv4 address or a bracketed IPv6 address.
-_DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
-                        r"|\[[0-9a-f:.]+\])(?::\d{1,5})?")
+_DOMAIN_RE = re.compile(
+    r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
+    r"|\[[0-9a-f:.]+\])(?::\d{1,5})?"
+)
 _INTERVAL_RE = re.compile(r"[1-9]\d*[smhd]")
-_CRON_MACROS = frozenset({"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight",
-                          "@hourly"})
+_CRON_MACROS = frozenset(
+    {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+)
 # (lowest, highest) value of the five cron fields: minute, hour, day of month, month, weekday.
 _CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 _CRON_FIELD_RE = re.compile(r"[0-9A-Za-z*,/?-]+")
@@ -73,9 +76,21 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 _TOP_KEYS = ("sources", "defaults")
 _SOURCE_KEYS = (
-    "name", "description", "enabled", "domains", "start_urls", "feeds", "sitemaps",
-    "article_patterns", "follow_patterns", "deny_patterns", "selectors", "boilerplate",
-    "language", "max_pages", "schedule",
+    "name",
+    "description",
+    "enabled",
+    "domains",
+    "start_urls",
+    "feeds",
+    "sitemaps",
+    "article_patterns",
+    "follow_patterns",
+    "deny_patterns",
+    "selectors",
+    "boilerplate",
+    "language",
+    "max_pages",
+    "schedule",
 )
 _URL_FIELDS = ("start_urls", "feeds", "sitemaps")
 _SELECTOR_KEYS = ("body", "title", "authors", "published", "drop")
@@ -180,8 +195,11 @@ class Source:
 
     def should_follow(self, url: str) -> bool:
         """Whether ``url`` is a section/pagination page to crawl for links (not an article)."""
-        return (_search_any(self.follow_patterns, url) and not self.is_denied(url)
-                and not self.is_article(url))
+        return (
+            _search_any(self.follow_patterns, url)
+            and not self.is_denied(url)
+            and not self.is_article(url)
+        )
 
 
 def default_sources_path(env: Mapping[str, str] | None = None) -> Path:
@@ -201,8 +219,9 @@ def default_sources_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(__file__).resolve().parent.parent / "config" / "sources.yaml"
 
 
-def load_sources(path: Path | str | None = None, *,
-                 env: Mapping[str, str] | None = None) -> list[Source]:
+def load_sources(
+    path: Path | str | None = None, *, env: Mapping[str, str] | None = None
+) -> list[Source]:
     """Read, validate and return every source of the file, enabled or not, in file order.
 
     ``env`` supplies the ``${VAR}`` values (default: ``os.environ``) and, when ``path`` is None,
@@ -216,36 +235,52 @@ def load_sources(path: Path | str | None = None, *,
     if document is None:
         raise ConfigError("the file is empty; it needs a top-level 'sources:' list", path=where)
     if not isinstance(document, dict):
-        raise ConfigError(f"the top level must be a mapping with a 'sources:' list, "
-                          f"not a {_type_name(document)}", path=where)
+        raise ConfigError(
+            f"the top level must be a mapping with a 'sources:' list, not a {_type_name(document)}",
+            path=where,
+        )
     for key in document:
         if key not in _TOP_KEYS:
-            raise ConfigError(f"unknown top-level key {key!r}{_suggest(key, _TOP_KEYS)}",
-                              path=where, field=str(key))
+            raise ConfigError(
+                f"unknown top-level key {key!r}{_suggest(key, _TOP_KEYS)}",
+                path=where,
+                field=str(key),
+            )
 
     defaults = document.get("defaults")
     if defaults is None:
         defaults = {}
     if not isinstance(defaults, dict):
-        raise ConfigError(f"expected a mapping, got a {_type_name(defaults)}",
-                          path=where, field="defaults")
+        raise ConfigError(
+            f"expected a mapping, got a {_type_name(defaults)}", path=where, field="defaults"
+        )
     for key in defaults:
         if key == "name":
-            raise ConfigError("'name' cannot have a default: every source needs its own",
-                              path=where, field="defaults.name")
+            raise ConfigError(
+                "'name' cannot have a default: every source needs its own",
+                path=where,
+                field="defaults.name",
+            )
         if key not in _SOURCE_KEYS:
-            raise ConfigError(f"unknown key {key!r}{_suggest(key, _SOURCE_KEYS)}",
-                              path=where, field=f"defaults.{key}")
+            raise ConfigError(
+                f"unknown key {key!r}{_suggest(key, _SOURCE_KEYS)}",
+                path=where,
+                field=f"defaults.{key}",
+            )
 
     entries = document.get("sources")
     if entries is None:
         raise ConfigError("missing the top-level 'sources:' list", path=where, field="sources")
     if not isinstance(entries, list):
-        raise ConfigError(f"expected a list of source mappings, got a {_type_name(entries)}",
-                          path=where, field="sources")
+        raise ConfigError(
+            f"expected a list of source mappings, got a {_type_name(entries)}",
+            path=where,
+            field="sources",
+        )
     if not entries:
-        raise ConfigError("the list is empty: define at least one source",
-                          path=where, field="sources")
+        raise ConfigError(
+            "the list is empty: define at least one source", path=where, field="sources"
+        )
 
     sources: list[Source] = []
     first_index: dict[str, int] = {}
@@ -255,7 +290,10 @@ def load_sources(path: Path | str | None = None, *,
             raise ConfigError(
                 f"duplicate source name (first defined as source #{first_index[source.name] + 1});"
                 " names must be unique because each is also a Scrapy spider name",
-                path=where, source=source.name, field="name")
+                path=where,
+                source=source.name,
+                field="name",
+            )
         first_index[source.name] = index
         sources.append(source)
     return sources
@@ -274,8 +312,9 @@ def get_source(sources: Iterable[Source], name: str) -> Source:
             return source
     names = [s.name for s in known]
     listing = ", ".join(names) if names else "(none)"
-    raise ConfigError(f"no such source{_suggest(name, names)}; known sources: {listing}",
-                      source=name)
+    raise ConfigError(
+        f"no such source{_suggest(name, names)}; known sources: {listing}", source=name
+    )
 
 
 def check_sources(sources: Iterable[Source]) -> list[str]:
@@ -288,6 +327,7 @@ def check_sources(sources: Iterable[Source]) -> list[str]:
     warnings: list[str] = []
     seen_entry: dict[str, str] = {}
     for source in sources:
+
         def warn(message: str, source: Source = source) -> None:
             warnings.append(f"source {source.name!r}: {message}")
 
@@ -296,23 +336,36 @@ def check_sources(sources: Iterable[Source]) -> list[str]:
         if source.start_urls and not source.article_patterns:
             warn("start_urls without article_patterns: link following will find no articles")
         if source.follow_patterns and not source.start_urls:
-            warn("follow_patterns are only used when following links from start_urls, "
-                 "and there are none")
-        if (source.follow_patterns and source.start_urls
-                and not any(_search_any(source.follow_patterns, u) for u in source.start_urls)):
-            warn("follow_patterns match none of the start_urls: pagination of the start pages "
-                 "will not be followed")
-        for label, patterns in (("article_patterns", source.article_patterns),
-                                ("follow_patterns", source.follow_patterns),
-                                ("deny_patterns", source.deny_patterns)):
+            warn(
+                "follow_patterns are only used when following links from start_urls, "
+                "and there are none"
+            )
+        if (
+            source.follow_patterns
+            and source.start_urls
+            and not any(_search_any(source.follow_patterns, u) for u in source.start_urls)
+        ):
+            warn(
+                "follow_patterns match none of the start_urls: pagination of the start pages "
+                "will not be followed"
+            )
+        for label, patterns in (
+            ("article_patterns", source.article_patterns),
+            ("follow_patterns", source.follow_patterns),
+            ("deny_patterns", source.deny_patterns),
+        ):
             for pattern in patterns:
                 if pattern.pattern.startswith(("^/", "\\A/")):
-                    warn(f"{label} {pattern.pattern!r} is anchored at a path but patterns are "
-                         "searched in absolute URLs, so it never matches")
+                    warn(
+                        f"{label} {pattern.pattern!r} is anchored at a path but patterns are "
+                        "searched in absolute URLs, so it never matches"
+                    )
         for url in source.entry_urls:
             if _search_any(source.article_patterns, url):
-                warn(f"article_patterns match the entry URL {url}: it would be stored as an "
-                     "article (pattern too broad?)")
+                warn(
+                    f"article_patterns match the entry URL {url}: it would be stored as an "
+                    "article (pattern too broad?)"
+                )
             if source.is_denied(url):
                 warn(f"deny_patterns match the entry URL {url}: it will never be fetched")
             if not source.allows(url):
@@ -340,32 +393,50 @@ class _Context:
         return f"{prefix}{key}{suffix}"
 
     def fail(self, message: str, key: str, suffix: str = "") -> NoReturn:
-        raise ConfigError(message, path=self.path, source=self.source,
-                          field=self.label(key, suffix))
+        raise ConfigError(
+            message, path=self.path, source=self.source, field=self.label(key, suffix)
+        )
 
 
-def _parse_source(entry: object, index: int, defaults: Mapping[Hashable, Any], path: str,
-                  env: Mapping[str, str]) -> Source:
+def _parse_source(
+    entry: object, index: int, defaults: Mapping[Hashable, Any], path: str, env: Mapping[str, str]
+) -> Source:
     position = f"#{index + 1}"
     if not isinstance(entry, dict):
-        raise ConfigError(f"each source must be a mapping of fields, got a {_type_name(entry)}",
-                          path=path, source=position)
+        raise ConfigError(
+            f"each source must be a mapping of fields, got a {_type_name(entry)}",
+            path=path,
+            source=position,
+        )
     raw_name = entry.get("name")
     display = raw_name if isinstance(raw_name, str) and raw_name else position
     for key in entry:
         if key not in _SOURCE_KEYS:
-            raise ConfigError(f"unknown key {key!r}{_suggest(key, _SOURCE_KEYS)}",
-                              path=path, source=display, field=str(key))
+            raise ConfigError(
+                f"unknown key {key!r}{_suggest(key, _SOURCE_KEYS)}",
+                path=path,
+                source=display,
+                field=str(key),
+            )
     if raw_name is None:
-        raise ConfigError("missing: every source needs a name", path=path, source=position,
-                          field="name")
+        raise ConfigError(
+            "missing: every source needs a name", path=path, source=position, field="name"
+        )
     if not isinstance(raw_name, str):
-        raise ConfigError(f"expected a string, got a {_type_name(raw_name)}"
-                          f"{_quote_hint(raw_name)}", path=path, source=position, field="name")
+        raise ConfigError(
+            f"expected a string, got a {_type_name(raw_name)}{_quote_hint(raw_name)}",
+            path=path,
+            source=position,
+            field="name",
+        )
     if not _NAME_RE.fullmatch(raw_name):
-        raise ConfigError(f"invalid name {raw_name!r}: use only lower-case letters, digits, "
-                          "'_' and '-' (it becomes the Scrapy spider name)",
-                          path=path, source=display, field="name")
+        raise ConfigError(
+            f"invalid name {raw_name!r}: use only lower-case letters, digits, "
+            "'_' and '-' (it becomes the Scrapy spider name)",
+            path=path,
+            source=display,
+            field="name",
+        )
 
     merged: dict[str, Any] = {str(k): v for k, v in defaults.items()}
     merged.update({str(k): v for k, v in entry.items()})
@@ -395,8 +466,9 @@ def _parse_source(entry: object, index: int, defaults: Mapping[Hashable, Any], p
     )
 
 
-def _string_items(value: object, key: str, ctx: _Context,
-                  prefix: str = "") -> list[tuple[str, str]]:
+def _string_items(
+    value: object, key: str, ctx: _Context, prefix: str = ""
+) -> list[tuple[str, str]]:
     """A list field's items as ``(suffix, text)``; a lone string counts as a one-item list.
 
     ``prefix`` locates a nested list in error messages (``.drop`` in ``selectors.drop[1]``).
@@ -410,21 +482,24 @@ def _string_items(value: object, key: str, ctx: _Context,
         items = value
         suffixes = [f"[{i}]" for i in range(len(value))]
     else:
-        ctx.fail(f"expected a list of strings (or one string), got a {_type_name(value)}",
-                 key, prefix)
+        ctx.fail(
+            f"expected a list of strings (or one string), got a {_type_name(value)}", key, prefix
+        )
     result = []
     for suffix, item in zip(suffixes, items, strict=True):
         if not isinstance(item, str):
-            ctx.fail(f"expected a string, got a {_type_name(item)}{_quote_hint(item)}",
-                     key, prefix + suffix)
+            ctx.fail(
+                f"expected a string, got a {_type_name(item)}{_quote_hint(item)}",
+                key,
+                prefix + suffix,
+            )
         if not item.strip():
             ctx.fail("empty string", key, prefix + suffix)
         result.append((suffix, item.strip()))
     return result
 
 
-def _parse_urls(value: object, key: str, ctx: _Context,
-                env: Mapping[str, str]) -> tuple[str, ...]:
+def _parse_urls(value: object, key: str, ctx: _Context, env: Mapping[str, str]) -> tuple[str, ...]:
     urls: list[str] = []
     for suffix, text in _string_items(value, key, ctx):
         url = _expand(text, env, key, suffix, ctx)
@@ -440,8 +515,11 @@ def _parse_domains(value: object, ctx: _Context, env: Mapping[str, str]) -> tupl
     for suffix, text in _string_items(value, "domains", ctx):
         domain = _expand(text, env, "domains", suffix, ctx).lower()
         if "://" in domain or "/" in domain:
-            ctx.fail(f"invalid domain {domain!r}: give host[:port] only, without scheme or path",
-                     "domains", suffix)
+            ctx.fail(
+                f"invalid domain {domain!r}: give host[:port] only, without scheme or path",
+                "domains",
+                suffix,
+            )
         if not _DOMAIN_RE.fullmatch(domain) or not _port_ok(_split_domain(domain)[1]):
             ctx.fail(f"invalid domain {domain!r}: expected host or host:port", "domains", suffix)
         domains.append(domain)
@@ -471,8 +549,11 @@ def _parse_selectors(value: object, ctx: _Context) -> Selectors:
             ctx.fail(f"unknown selector {name!r}{_suggest(name, valid)}", "selectors", f".{name}")
         canonical = _SELECTOR_ALIASES.get(name, name)
         if canonical in found:
-            ctx.fail(f"{name!r} and {found[canonical][0]!r} name the same selector; keep one",
-                     "selectors", f".{name}")
+            ctx.fail(
+                f"{name!r} and {found[canonical][0]!r} name the same selector; keep one",
+                "selectors",
+                f".{name}",
+            )
         found[canonical] = (name, raw)
 
     def one(canonical: str) -> str | None:
@@ -489,8 +570,13 @@ def _parse_selectors(value: object, ctx: _Context) -> Selectors:
     if "drop" in found:
         items = _string_items(found["drop"][1], "selectors", ctx, ".drop")
         drop = tuple(_css(text, f".drop{suffix}", ctx) for suffix, text in items)
-    return Selectors(body=one("body"), title=one("title"), authors=one("authors"),
-                     published=one("published"), drop=drop)
+    return Selectors(
+        body=one("body"),
+        title=one("title"),
+        authors=one("authors"),
+        published=one("published"),
+        drop=drop,
+    )
 
 
 def _css(selector: str, suffix: str, ctx: _Context) -> str:
@@ -522,8 +608,9 @@ def _parse_bool(value: object, key: str, ctx: _Context, *, default: bool) -> boo
 def _parse_language(value: object, ctx: _Context) -> str | None:
     language = _parse_str(value, "language", ctx)
     if language is not None and not _LANGUAGE_RE.fullmatch(language):
-        ctx.fail(f"invalid language {language!r}: expected a code such as 'en' or 'pt-BR'",
-                 "language")
+        ctx.fail(
+            f"invalid language {language!r}: expected a code such as 'en' or 'pt-BR'", "language"
+        )
     return language or None
 
 
@@ -561,8 +648,11 @@ def _parse_schedule(value: object, ctx: _Context) -> str | None:
                 problem = f"cron field {text!r} is outside {low}-{high}"
                 break
     if problem:
-        ctx.fail(f"invalid schedule {schedule!r}: {problem}; use an interval such as '30m' or "
-                 "'6h', or a cron expression such as '0 */6 * * *'", "schedule")
+        ctx.fail(
+            f"invalid schedule {schedule!r}: {problem}; use an interval such as '30m' or "
+            "'6h', or a cron expression such as '0 */6 * * *'",
+            "schedule",
+        )
     return schedule
 
 
@@ -583,8 +673,11 @@ class _StrictLoader(yaml.SafeLoader):
                 continue
             if key_node.value in seen:
                 raise ConstructorError(
-                    "while constructing a mapping", node.start_mark,
-                    f"duplicate key {key_node.value!r}", key_node.start_mark)
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {key_node.value!r}",
+                    key_node.start_mark,
+                )
             seen.add(key_node.value)
         return super().construct_mapping(node, deep)
 
@@ -594,8 +687,9 @@ def _read_yaml(file: Path) -> object:
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"file not found (set ${SOURCES_ENV_VAR} or pass a path)",
-                          path=where) from None
+        raise ConfigError(
+            f"file not found (set ${SOURCES_ENV_VAR} or pass a path)", path=where
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read the file: {exc}", path=where) from exc
     try:
@@ -619,16 +713,23 @@ def _expand(text: str, env: Mapping[str, str], key: str, suffix: str, ctx: _Cont
         body = match.group(1)
         parsed = _VAR_BODY_RE.fullmatch(body) if body is not None else None
         if parsed is None:
-            ctx.fail(f"malformed variable reference in {text!r}: use ${{NAME}} or "
-                     "${NAME:-default}", key, suffix)
+            ctx.fail(
+                f"malformed variable reference in {text!r}: use ${{NAME}} or ${{NAME:-default}}",
+                key,
+                suffix,
+            )
         name, default = parsed.group(1), parsed.group(2)
         value = env.get(name, "")
         if value:
             return value
         if default is not None:
             return default
-        ctx.fail(f"environment variable {name!r} is not set and {text!r} gives no default "
-                 f"(write ${{{name}:-default}})", key, suffix)
+        ctx.fail(
+            f"environment variable {name!r} is not set and {text!r} gives no default "
+            f"(write ${{{name}:-default}})",
+            key,
+            suffix,
+        )
 
     return _VAR_RE.sub(replace, text)
 
@@ -685,6 +786,13 @@ def _quote_hint(value: object) -> str:
 
 
 def _type_name(value: object) -> str:
-    names = {dict: "mapping", list: "list", str: "string", bool: "boolean", int: "number",
-             float: "number", type(None): "null"}
+    names = {
+        dict: "mapping",
+        list: "list",
+        str: "string",
+        bool: "boolean",
+        int: "number",
+        float: "number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)

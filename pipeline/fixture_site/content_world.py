@@ -5,7 +5,6 @@ twinned with Harbor City). It exists to exercise charset handling end to end: it
 encoded in windows-1251 and announced both in the HTTP header and in a meta tag.
 """
 
-
 from __future__ import annotations
 
 from datetime import datetime

@@ -21,15 +21,21 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(scope="module")
-def crawl(es: Elasticsearch, es_url: str, fixture_site: FixtureSite, crawl_runner: Any,
-          tmp_path_factory: pytest.TempPathFactory) -> Any:
+def crawl(
+    es: Elasticsearch,
+    es_url: str,
+    fixture_site: FixtureSite,
+    crawl_runner: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
     """One full crawl of the fixture site into a fresh alias, shared by the tests below."""
     index = "test-crawl-demo"
     drop_index(es, index)
     fixture_site.clear_requests()
     data_dir = tmp_path_factory.mktemp("crawl")
-    first = crawl_runner(site_url=fixture_site.base_url, es_url=es_url, index=index,
-                         data_dir=data_dir)
+    first = crawl_runner(
+        site_url=fixture_site.base_url, es_url=es_url, index=index, data_dir=data_dir
+    )
     requested = [r.path for r in fixture_site.requests]
     yield index, first, requested, data_dir
     drop_index(es, index)
@@ -40,8 +46,9 @@ def _docs(es: Elasticsearch, index: str) -> dict[str, dict[str, Any]]:
     return {hit["_id"]: hit["_source"] for hit in found}
 
 
-def test_the_crawl_indexes_exactly_the_expected_articles(es: Elasticsearch, crawl: Any,
-                                                         fixture_site: FixtureSite) -> None:
+def test_the_crawl_indexes_exactly_the_expected_articles(
+    es: Elasticsearch, crawl: Any, fixture_site: FixtureSite
+) -> None:
     index, run, _, _ = crawl
     assert run.exit_code == 0, run.stderr[-3000:]
     docs = _docs(es, index)
@@ -56,13 +63,16 @@ def test_every_fetched_url_has_exactly_one_outcome(crawl: Any) -> None:
     _, run, _, _ = crawl
     s = run.summary
     assert s["balanced"]
-    assert s["fetched"] == s["indexed"] + s["updated"] + s["unchanged"] + s["skipped"] + s[
-        "dead_lettered"]
+    assert (
+        s["fetched"]
+        == s["indexed"] + s["updated"] + s["unchanged"] + s["skipped"] + s["dead_lettered"]
+    )
     assert s["dead_lettered"] == 0
 
 
 def test_the_404_and_non_html_files_are_recorded_as_skipped_with_reasons(
-        crawl: Any, fixture_site: FixtureSite) -> None:
+    crawl: Any, fixture_site: FixtureSite
+) -> None:
     _, run, _, _ = crawl
     reasons = {r["url"]: r["reason"] for r in run.skipped()}
     for path in manifest.not_found_paths():
@@ -73,7 +83,8 @@ def test_the_404_and_non_html_files_are_recorded_as_skipped_with_reasons(
 
 
 def test_nothing_under_the_robots_disallowed_path_is_fetched_or_indexed(
-        es: Elasticsearch, crawl: Any) -> None:
+    es: Elasticsearch, crawl: Any
+) -> None:
     index, _, requested, _ = crawl
     assert "/robots.txt" in requested
     for path in manifest.disallowed_paths():
@@ -89,8 +100,9 @@ def test_duplicate_variants_are_skipped_not_indexed(crawl: Any) -> None:
     assert run.summary["skipped_by_reason"].get("dedupe/duplicate_variant", 0) >= 1
 
 
-def test_the_seed_op_ed_is_clean_and_dated(es: Elasticsearch, crawl: Any,
-                                           fixture_site: FixtureSite) -> None:
+def test_the_seed_op_ed_is_clean_and_dated(
+    es: Elasticsearch, crawl: Any, fixture_site: FixtureSite
+) -> None:
     index, _, _, _ = crawl
     seed = manifest.seed_article()
     doc = es.get(index=index, id=document_id(canonical_url(seed.url(fixture_site.base_url))))
@@ -104,11 +116,13 @@ def test_the_seed_op_ed_is_clean_and_dated(es: Elasticsearch, crawl: Any,
     assert source["authors"] == ["Igor Ivanov"]
 
 
-def test_the_windows_1251_page_is_decoded_correctly(es: Elasticsearch, crawl: Any,
-                                                    fixture_site: FixtureSite) -> None:
+def test_the_windows_1251_page_is_decoded_correctly(
+    es: Elasticsearch, crawl: Any, fixture_site: FixtureSite
+) -> None:
     index, _, _, _ = crawl
-    russian = [a for a in manifest.expected_articles() if a.encoding.lower() in
-               {"windows-1251", "cp1251"}]
+    russian = [
+        a for a in manifest.expected_articles() if a.encoding.lower() in {"windows-1251", "cp1251"}
+    ]
     assert russian
     for article in russian:
         doc = es.get(index=index, id=document_id(canonical_url(article.url(fixture_site.base_url))))
@@ -118,8 +132,9 @@ def test_the_windows_1251_page_is_decoded_correctly(es: Elasticsearch, crawl: An
         assert doc["_source"]["language"] == "ru"
 
 
-def test_every_article_body_matches_the_manifest(es: Elasticsearch, crawl: Any,
-                                                 fixture_site: FixtureSite) -> None:
+def test_every_article_body_matches_the_manifest(
+    es: Elasticsearch, crawl: Any, fixture_site: FixtureSite
+) -> None:
     index, _, _, _ = crawl
     docs = _docs(es, index)
     wrong = []
@@ -130,8 +145,9 @@ def test_every_article_body_matches_the_manifest(es: Elasticsearch, crawl: Any,
     assert wrong == []
 
 
-def test_a_search_for_iraq_inspectors_finds_the_seed_op_ed_first(es: Elasticsearch,
-                                                                  crawl: Any) -> None:
+def test_a_search_for_iraq_inspectors_finds_the_seed_op_ed_first(
+    es: Elasticsearch, crawl: Any
+) -> None:
     index, _, _, _ = crawl
     result = search(es, index, SearchRequest(text="Iraq inspectors"))
     assert result.hits
@@ -139,13 +155,21 @@ def test_a_search_for_iraq_inspectors_finds_the_seed_op_ed_first(es: Elasticsear
     assert any("<mark>" in s for s in result.hits[0].snippets)
 
 
-def test_a_recrawl_changes_no_count(es: Elasticsearch, es_url: str, crawl: Any,
-                                    fixture_site: FixtureSite, crawl_runner: Any) -> None:
+def test_a_recrawl_changes_no_count(
+    es: Elasticsearch, es_url: str, crawl: Any, fixture_site: FixtureSite, crawl_runner: Any
+) -> None:
     index, first, _, data_dir = crawl
     before = es.count(index=index)["count"]
 
-    second = crawl_runner(site_url=fixture_site.base_url, es_url=es_url, index=index,
-                          data_dir=Path(data_dir))
+    # Without the URL store's conditional requests (tests/integration/test_incremental.py),
+    # so that every page is downloaded again and the content-hash comparison is what is tested.
+    second = crawl_runner(
+        site_url=fixture_site.base_url,
+        es_url=es_url,
+        index=index,
+        data_dir=Path(data_dir),
+        extra=["-s", "NEWSARCHIVE_INCREMENTAL=False"],
+    )
 
     assert second.exit_code == 0
     assert es.count(index=index)["count"] == before

@@ -36,7 +36,8 @@ def write(tmp_path: Path, text: str) -> Path:
 def source_yaml(body: str, name: str = "daily") -> str:
     """A file with one source named ``name`` whose extra fields are ``body`` (YAML, 4 spaces)."""
     return f"sources:\n  - name: {name}\n    feeds: https://daily.example/rss\n" + textwrap.indent(
-        textwrap.dedent(body), "    ")
+        textwrap.dedent(body), "    "
+    )
 
 
 def load_error(tmp_path: Path, text: str) -> ConfigError:
@@ -88,18 +89,22 @@ class TestShippedFile:
         assert demo.sitemaps == ("http://localhost:9123/sitemap.xml",)
         assert demo.domains == ("localhost:9123",)
 
-    @pytest.mark.parametrize(("path", "article", "follow"), [
-        ("/opinion/2024/03/05/a-slug/", True, False),
-        ("/world/2023/12/31/other-slug/amp/", True, False),
-        ("/news/2024/01/01/x/?utm_source=rss", True, False),
-        ("/opinion/", False, True),
-        ("/opinion/?page=3", False, True),
-        ("/news/", False, True),
-        ("/about/", False, False),
-        ("/private/opinion/2024/03/05/a-slug/", False, False),
-    ])
+    @pytest.mark.parametrize(
+        ("path", "article", "follow"),
+        [
+            ("/opinion/2024/03/05/a-slug/", True, False),
+            ("/world/2023/12/31/other-slug/amp/", True, False),
+            ("/news/2024/01/01/x/?utm_source=rss", True, False),
+            ("/opinion/", False, True),
+            ("/opinion/?page=3", False, True),
+            ("/news/", False, True),
+            ("/about/", False, False),
+            ("/private/opinion/2024/03/05/a-slug/", False, False),
+        ],
+    )
     def test_demo_patterns_tell_articles_from_section_pages(
-            self, path: str, article: bool, follow: bool) -> None:
+        self, path: str, article: bool, follow: bool
+    ) -> None:
         demo = get_source(load_sources(SHIPPED, env={}), "demo")
         url = "http://127.0.0.1:8765" + path
         assert demo.is_article(url) is article
@@ -115,7 +120,9 @@ class TestShippedFile:
 
 class TestAcceptedForms:
     def test_a_full_source_becomes_typed_frozen_objects(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             sources:
               - name: daily-news_2
                 description: A daily
@@ -132,29 +139,37 @@ class TestAcceptedForms:
                 language: pt-BR
                 max_pages: 10
                 schedule: 30m
-        """)
+        """,
+        )
         [source] = load_sources(path, env={})
         assert source.name == "daily-news_2"
         assert source.domains == ("daily.example", "cdn.example:8443")
         assert source.sitemaps == ("https://daily.example/sitemap.xml.gz",)
         assert all(isinstance(p, re.Pattern) for p in source.article_patterns)
-        assert source.selectors == Selectors(body="article", title="h1", authors=".byline a",
-                                             published="time[datetime]",
-                                             drop=("aside", ".share"))
+        assert source.selectors == Selectors(
+            body="article",
+            title="h1",
+            authors=".byline a",
+            published="time[datetime]",
+            drop=("aside", ".share"),
+        )
         assert (source.language, source.max_pages, source.schedule) == ("pt-BR", 10, "30m")
         assert source.enabled is True
         with pytest.raises(AttributeError):
             source.name = "other"  # type: ignore[misc]
 
     def test_a_single_string_is_accepted_wherever_a_list_is(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             sources:
               - name: daily
                 feeds: https://daily.example/rss
                 start_urls: https://daily.example/
                 article_patterns: '/20\\d\\d/'
                 selectors: {drop: aside}
-        """)
+        """,
+        )
         [source] = load_sources(path, env={})
         assert source.feeds == ("https://daily.example/rss",)
         assert source.start_urls == ("https://daily.example/",)
@@ -162,22 +177,28 @@ class TestAcceptedForms:
         assert source.selectors.drop == ("aside",)
 
     def test_domains_default_to_the_hosts_of_the_sources_urls(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             sources:
               - name: daily
                 start_urls: [https://www.daily.example/a/, https://www.daily.example/b/]
                 feeds: [http://feeds.daily.example:8080/rss]
-        """)
+        """,
+        )
         [source] = load_sources(path, env={})
         assert source.domains == ("www.daily.example", "feeds.daily.example:8080")
 
     def test_defaults_apply_unless_the_source_overrides_them(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             defaults: {language: en, max_pages: 50, deny_patterns: ['/live/']}
             sources:
               - {name: first, feeds: https://a.example/rss}
               - {name: second, feeds: https://b.example/rss, language: fr, deny_patterns: []}
-        """)
+        """,
+        )
         first, second = load_sources(path, env={})
         assert (first.language, first.max_pages) == ("en", 50)
         assert [p.pattern for p in first.deny_patterns] == ["/live/"]
@@ -188,14 +209,18 @@ class TestAcceptedForms:
         [source] = load_sources(path, env={})
         assert (source.selectors.authors, source.selectors.published) == (".byline", "time")
 
-    @pytest.mark.parametrize("schedule", ["45s", "30m", "6h", "1d", "@daily",
-                                          "0 */6 * * *", "15 3 * * 1-5", "0 0 1 JAN *"])
+    @pytest.mark.parametrize(
+        "schedule",
+        ["45s", "30m", "6h", "1d", "@daily", "0 */6 * * *", "15 3 * * 1-5", "0 0 1 JAN *"],
+    )
     def test_schedules_are_intervals_or_cron(self, tmp_path: Path, schedule: str) -> None:
         path = write(tmp_path, source_yaml(f"schedule: '{schedule}'\n"))
         assert load_sources(path, env={})[0].schedule == schedule
 
     def test_environment_expansion_forms(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             sources:
               - name: daily
                 start_urls:
@@ -203,7 +228,8 @@ class TestAcceptedForms:
                   - "${UNSET:-https://fallback.example}/b/"
                   - "${EMPTY:-https://fallback.example}/c/"
                   - "https://daily.example/$${literal}"
-        """)
+        """,
+        )
         [source] = load_sources(path, env={"BASE": "https://daily.example", "EMPTY": ""})
         assert source.start_urls == (
             "https://daily.example/a/",
@@ -213,11 +239,14 @@ class TestAcceptedForms:
         )
 
     def test_enabled_sources_skips_disabled_ones(self, tmp_path: Path) -> None:
-        path = write(tmp_path, """
+        path = write(
+            tmp_path,
+            """
             sources:
               - {name: live, feeds: https://a.example/rss}
               - {name: paused, feeds: https://b.example/rss, enabled: false}
-        """)
+        """,
+        )
         assert [s.name for s in enabled_sources(load_sources(path, env={}))] == ["live"]
 
     def test_a_name_yaml_reads_as_a_boolean_gets_a_quoting_hint(self, tmp_path: Path) -> None:
@@ -246,18 +275,21 @@ class TestErrorsNameFileSourceAndField:
         error = load_error(tmp_path, "defaults: {langauge: en}\nsources: []\n")
         assert "defaults.langauge" in str(error) and "did you mean 'language'" in str(error)
 
-    @pytest.mark.parametrize(("body", "field"), [
-        ("start_urls: {a: 1}\n", "start_urls"),
-        ("article_patterns: [42]\n", "article_patterns[0]"),
-        ("max_pages: ten\n", "max_pages"),
-        ("max_pages: 0\n", "max_pages"),
-        ("max_pages: true\n", "max_pages"),
-        ("enabled: 'yes please'\n", "enabled"),
-        ("language: no\n", "language"),
-        ("description: [a, b]\n", "description"),
-        ("selectors: [body]\n", "selectors"),
-        ("selectors: {body: 3}\n", "selectors.body"),
-    ])
+    @pytest.mark.parametrize(
+        ("body", "field"),
+        [
+            ("start_urls: {a: 1}\n", "start_urls"),
+            ("article_patterns: [42]\n", "article_patterns[0]"),
+            ("max_pages: ten\n", "max_pages"),
+            ("max_pages: 0\n", "max_pages"),
+            ("max_pages: true\n", "max_pages"),
+            ("enabled: 'yes please'\n", "enabled"),
+            ("language: no\n", "language"),
+            ("description: [a, b]\n", "description"),
+            ("selectors: [body]\n", "selectors"),
+            ("selectors: {body: 3}\n", "selectors.body"),
+        ],
+    )
     def test_wrong_types(self, tmp_path: Path, body: str, field: str) -> None:
         error = load_error(tmp_path, source_yaml(body))
         assert_names(error, tmp_path / "sources.yaml", "daily", field)
@@ -266,16 +298,25 @@ class TestErrorsNameFileSourceAndField:
         error = load_error(tmp_path, source_yaml("language: no\n"))
         assert "quote it" in str(error)
 
-    @pytest.mark.parametrize("url", ["ftp://daily.example/feed", "daily.example/rss",
-                                     "https:///no-host", "http://daily.example:99999/",
-                                     "'http://daily.example/a b'"])
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "ftp://daily.example/feed",
+            "daily.example/rss",
+            "https:///no-host",
+            "http://daily.example:99999/",
+            "'http://daily.example/a b'",
+        ],
+    )
     def test_invalid_urls(self, tmp_path: Path, url: str) -> None:
         error = load_error(tmp_path, source_yaml(f"sitemaps: [{url}]\n"))
         assert_names(error, tmp_path / "sources.yaml", "daily", "sitemaps[0]")
         assert "invalid URL" in str(error)
 
-    @pytest.mark.parametrize("domain", ["https://daily.example", "daily.example/path",
-                                        "bad_host!", "daily.example:70000"])
+    @pytest.mark.parametrize(
+        "domain",
+        ["https://daily.example", "daily.example/path", "bad_host!", "daily.example:70000"],
+    )
     def test_invalid_domains(self, tmp_path: Path, domain: str) -> None:
         error = load_error(tmp_path, source_yaml(f"domains: ['{domain}']\n"))
         assert_names(error, tmp_path / "sources.yaml", "daily", "domains[0]")
@@ -292,12 +333,15 @@ class TestErrorsNameFileSourceAndField:
         assert_names(error, tmp_path / "sources.yaml", "daily", f"{field}[0]")
         assert "regular expression" in str(error)
 
-    @pytest.mark.parametrize(("selectors", "field"), [
-        ("{body: 'div['}", "selectors.body"),
-        ("{title: 'h1 >> span'}", "selectors.title"),
-        ("{published: ':not-a-pseudo'}", "selectors.published"),
-        ("{drop: [aside, 'p:nth-child(']}", "selectors.drop[1]"),
-    ])
+    @pytest.mark.parametrize(
+        ("selectors", "field"),
+        [
+            ("{body: 'div['}", "selectors.body"),
+            ("{title: 'h1 >> span'}", "selectors.title"),
+            ("{published: ':not-a-pseudo'}", "selectors.published"),
+            ("{drop: [aside, 'p:nth-child(']}", "selectors.drop[1]"),
+        ],
+    )
     def test_css_selectors_must_parse(self, tmp_path: Path, selectors: str, field: str) -> None:
         error = load_error(tmp_path, source_yaml(f"selectors: {selectors}\n"))
         assert_names(error, tmp_path / "sources.yaml", "daily", field)
@@ -308,45 +352,59 @@ class TestErrorsNameFileSourceAndField:
         assert_names(error, tmp_path / "sources.yaml", "daily", "selectors.authors")
 
     def test_duplicate_source_names(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             sources:
               - {name: daily, feeds: https://a.example/rss}
               - {name: daily, feeds: https://b.example/rss}
-        """)
+        """,
+        )
         assert_names(error, tmp_path / "sources.yaml", "daily", "name")
         assert "duplicate" in str(error) and "#1" in str(error)
 
     @pytest.mark.parametrize("name", ["Daily", "daily news", "daily.news", "'ünï'"])
     def test_bad_name_characters(self, tmp_path: Path, name: str) -> None:
-        error = load_error(tmp_path, f"sources:\n  - {{name: {name}, feeds: https://a.example/r}}\n")
+        error = load_error(
+            tmp_path, f"sources:\n  - {{name: {name}, feeds: https://a.example/r}}\n"
+        )
         assert error.field == "name"
         assert str(tmp_path / "sources.yaml") in str(error)
         assert "[a-z0-9" not in str(error)  # explained in words, not as a regex
         assert "lower-case letters" in str(error)
 
     def test_missing_name_identifies_the_source_by_position(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             sources:
               - {name: ok, feeds: https://a.example/rss}
               - {feeds: https://b.example/rss}
-        """)
+        """,
+        )
         assert_names(error, tmp_path / "sources.yaml", "#2", "name")
 
     def test_a_source_without_any_entry_point(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             sources:
               - name: daily
                 article_patterns: ['/20\\d\\d/']
-        """)
+        """,
+        )
         assert_names(error, tmp_path / "sources.yaml", "daily", "start_urls")
         assert "feeds" in str(error) and "sitemaps" in str(error)
 
     def test_undefined_variable_without_default_is_named(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             sources:
               - name: daily
                 feeds: ["${DAILY_BASE}/rss"]
-        """)
+        """,
+        )
         assert_names(error, tmp_path / "sources.yaml", "daily", "feeds[0]")
         assert "'DAILY_BASE'" in str(error)
 
@@ -356,15 +414,17 @@ class TestErrorsNameFileSourceAndField:
         assert "malformed variable reference" in str(error)
 
     def test_an_invalid_default_is_blamed_on_defaults(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             defaults: {max_pages: -1}
             sources:
               - {name: daily, feeds: https://a.example/rss}
-        """)
+        """,
+        )
         assert_names(error, tmp_path / "sources.yaml", "daily", "defaults.max_pages")
 
-    @pytest.mark.parametrize("schedule", ["soon", "0 */6 * *", "61 * * * *", "0 24 * * *",
-                                          "0m"])
+    @pytest.mark.parametrize("schedule", ["soon", "0 */6 * *", "61 * * * *", "0 24 * * *", "0m"])
     def test_invalid_schedules(self, tmp_path: Path, schedule: str) -> None:
         error = load_error(tmp_path, source_yaml(f"schedule: '{schedule}'\n"))
         assert_names(error, tmp_path / "sources.yaml", "daily", "schedule")
@@ -376,12 +436,15 @@ class TestErrorsNameFileSourceAndField:
         assert re.search(r"line \d+, column \d+", message)
 
     def test_duplicate_yaml_keys_are_not_silently_dropped(self, tmp_path: Path) -> None:
-        error = load_error(tmp_path, """
+        error = load_error(
+            tmp_path,
+            """
             sources:
               - name: daily
                 feeds: https://a.example/rss
                 feeds: https://a.example/atom
-        """)
+        """,
+        )
         assert "duplicate key 'feeds'" in str(error)
         assert "line 5" in str(error)
 
@@ -391,14 +454,17 @@ class TestErrorsNameFileSourceAndField:
         assert str(tmp_path / "sources.yaml") in str(error)
         assert "empty" in str(error)
 
-    @pytest.mark.parametrize(("text", "expected"), [
-        ("- name: daily\n", "top level must be a mapping"),
-        ("defaults: {}\n", "missing the top-level 'sources:'"),
-        ("sources: []\n", "define at least one source"),
-        ("sources: {name: daily}\n", "expected a list"),
-        ("sources: [daily]\n", "must be a mapping"),
-        ("defaults: {name: x}\nsources: []\n", "every source needs its own"),
-    ])
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("- name: daily\n", "top level must be a mapping"),
+            ("defaults: {}\n", "missing the top-level 'sources:'"),
+            ("sources: []\n", "define at least one source"),
+            ("sources: {name: daily}\n", "expected a list"),
+            ("sources: [daily]\n", "must be a mapping"),
+            ("defaults: {name: x}\nsources: []\n", "every source needs its own"),
+        ],
+    )
     def test_file_structure(self, tmp_path: Path, text: str, expected: str) -> None:
         error = load_error(tmp_path, text)
         assert expected in str(error)
@@ -430,14 +496,16 @@ class TestLookup:
         assert source.name == "daily"
 
     def test_sources_path_prefers_the_working_directory(
-            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         (tmp_path / "config").mkdir()
         local = write(tmp_path / "config", source_yaml(""))
         monkeypatch.chdir(tmp_path)
         assert default_sources_path({}) == local
 
     def test_sources_path_falls_back_to_the_repository_file(
-            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         monkeypatch.chdir(tmp_path)
         assert default_sources_path({}) == SHIPPED
 
@@ -453,18 +521,22 @@ class TestSourceAndLint:
         assert not source.allows("http://feeds.example/a")
 
     def test_domains_without_port_admit_subdomains_on_any_port(self) -> None:
-        source = Source(name="x", feeds=("https://feeds.daily.example/rss",),
-                        domains=("daily.example",))
+        source = Source(
+            name="x", feeds=("https://feeds.daily.example/rss",), domains=("daily.example",)
+        )
         assert source.allows("https://www.daily.example/a")
         assert source.allows("http://daily.example:8080/a")
         assert not source.allows("https://notdaily.example/a")
         assert source.allowed_domains == ("daily.example",)
 
     def test_deny_wins_over_article_and_follow(self) -> None:
-        source = Source(name="x", start_urls=("https://d.example/",),
-                        article_patterns=(re.compile(r"/a/"),),
-                        follow_patterns=(re.compile(r"/s/"),),
-                        deny_patterns=(re.compile(r"/live/"),))
+        source = Source(
+            name="x",
+            start_urls=("https://d.example/",),
+            article_patterns=(re.compile(r"/a/"),),
+            follow_patterns=(re.compile(r"/s/"),),
+            deny_patterns=(re.compile(r"/live/"),),
+        )
         assert source.is_article("https://d.example/a/1")
         assert not source.is_article("https://d.example/live/a/1")
         assert source.should_follow("https://d.example/s/")
@@ -481,29 +553,33 @@ class TestSourceAndLint:
         assert any("find no articles" in w for w in warnings)
 
     def test_lint_path_anchored_pattern_never_matches(self) -> None:
-        warnings = self.lint(feeds=("https://d.example/rss",),
-                             article_patterns=(re.compile(r"^/opinion/"),))
+        warnings = self.lint(
+            feeds=("https://d.example/rss",), article_patterns=(re.compile(r"^/opinion/"),)
+        )
         assert any("never matches" in w and "'^/opinion/'" in w for w in warnings)
 
     def test_lint_article_pattern_matching_an_entry_url(self) -> None:
-        warnings = self.lint(start_urls=("https://d.example/opinion/",),
-                             article_patterns=(re.compile(r"/opinion/"),))
+        warnings = self.lint(
+            start_urls=("https://d.example/opinion/",), article_patterns=(re.compile(r"/opinion/"),)
+        )
         assert any("too broad" in w for w in warnings)
 
     def test_lint_deny_pattern_matching_an_entry_url(self) -> None:
-        warnings = self.lint(feeds=("https://d.example/private/rss",),
-                             deny_patterns=(re.compile(r"/private/"),))
+        warnings = self.lint(
+            feeds=("https://d.example/private/rss",), deny_patterns=(re.compile(r"/private/"),)
+        )
         assert any("never be fetched" in w for w in warnings)
 
     def test_lint_entry_url_outside_domains(self) -> None:
-        warnings = self.lint(feeds=("https://feeds.other.example/rss",),
-                             domains=("d.example",))
+        warnings = self.lint(feeds=("https://feeds.other.example/rss",), domains=("d.example",))
         assert any("outside domains" in w for w in warnings)
 
     def test_lint_follow_patterns_matching_no_start_url(self) -> None:
-        warnings = self.lint(start_urls=("https://d.example/opinion/",),
-                             article_patterns=(re.compile(r"/\d{4}/"),),
-                             follow_patterns=(re.compile(r"/sport/"),))
+        warnings = self.lint(
+            start_urls=("https://d.example/opinion/",),
+            article_patterns=(re.compile(r"/\d{4}/"),),
+            follow_patterns=(re.compile(r"/sport/"),),
+        )
         assert any("match none of the start_urls" in w for w in warnings)
 
     def test_lint_entry_url_shared_by_two_sources(self) -> None:
