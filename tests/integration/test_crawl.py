@@ -6,6 +6,7 @@ served by a real HTTP server in this process, so its request log shows what the 
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +30,8 @@ def crawl(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Any:
     """One full crawl of the fixture site into a fresh alias, shared by the tests below."""
-    index = "test-crawl-demo"
-    drop_index(es, index)
+    # Unique per run: two suites crawling into one alias at once would see each other's documents.
+    index = f"test-crawl-{uuid.uuid4().hex[:10]}"
     fixture_site.clear_requests()
     data_dir = tmp_path_factory.mktemp("crawl")
     first = crawl_runner(
