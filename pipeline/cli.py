@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.boilerplate.cli import add_commands as add_boilerplate_commands
+from pipeline.cli_operate import add_commands as add_operating_commands
 from pipeline.exceptions import NewsArchiveError
 
 DEMO_QUERY = "Iraq inspectors"
@@ -73,7 +75,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=2",
     )
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
+    p.add_argument(
+        "--resumable",
+        action="store_true",
+        help="keep an interrupted run's queue in <data dir>/jobs/<source>/ and resume it on the "
+        "next run (the scheduler's mode)",
+    )
     p.set_defaults(handler=_crawl)
+
+    add_operating_commands(sub)  # schedule, runs, reprocess, index (pipeline/cli_operate.py)
+    add_boilerplate_commands(sub)  # boilerplate show|accept|reject (pipeline/boilerplate/cli.py)
+
+    p = sub.add_parser(
+        "replay",
+        help="write articles spooled while the cluster was away, exactly once",
+        description="A crawl that could not write to Elasticsearch (down, write-blocked, "
+        "rate-limited past its retries) keeps those articles in spool.jsonl in its run folder "
+        "and exits non-zero. This writes them with their original ids and versions, so "
+        "replaying twice duplicates nothing and never overwrites a newer capture.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="spool files or folders to search (default: every spool under the data dir)",
+    )
+    p.add_argument("--data-dir", type=Path, help="where run folders are (default: ./var)")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.set_defaults(handler=_replay)
 
     p = sub.add_parser(
         "search",
@@ -84,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="+", help="what to look for")
     p.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
     p.add_argument("--author", action="append", default=[], help="only this author (repeatable)")
+    p.add_argument("--section", action="append", default=[], help="only this section (repeatable)")
+    p.add_argument(
+        "--language", action="append", default=[], help="only this language code (repeatable)"
+    )
     p.add_argument(
         "--from",
         dest="date_from",
@@ -98,11 +131,39 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YYYY-MM-DD",
         help="published on or before",
     )
-    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument(
+        "--sort",
+        choices=["relevance", "date", "date_asc"],
+        default="relevance",
+        help="relevance (default), date (newest first) or date_asc (oldest first)",
+    )
     p.add_argument("--limit", "-n", type=int, default=10, help="number of hits (default 10)")
+    p.add_argument(
+        "--collapse",
+        action="store_true",
+        help="one hit per group of near-duplicate copies (syndicated op-eds), copies listed",
+    )
     p.add_argument("--index", help="alias to search (default: $NEWSARCHIVE_INDEX or 'news')")
     p.add_argument("--json", action="store_true", help="print hits as JSON")
     p.set_defaults(handler=_search)
+
+    p = sub.add_parser(
+        "serve",
+        help="serve the search page and JSON API",
+        description="Serve the analysts' search page (/), document pages (/doc/ID), the JSON "
+        "API (/api/search, /api/documents/ID, /api/export?format=csv|jsonl) and its "
+        "documentation (/api/docs). Binds to loopback unless told otherwise.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--index", help="alias to search (default: $NEWSARCHIVE_INDEX or 'news')")
+    p.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="server log level (default info)",
+    )
+    p.set_defaults(handler=_serve)
 
     p = sub.add_parser("sources", help="list or check configured sources")
     ssub = p.add_subparsers(title="actions", metavar="ACTION")
@@ -185,14 +246,38 @@ def _crawl(args: argparse.Namespace) -> int:
         overrides["NEWSARCHIVE_INDEX"] = args.index
     if args.data_dir:
         overrides["NEWSARCHIVE_DATA_DIR"] = str(args.data_dir)
+    if args.resumable:
+        overrides["NEWSARCHIVE_RESUMABLE"] = True
     summaries = run_crawls(sources, overrides)
     if args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
     else:
         for s in summaries:
             print(_summary_text(s.to_dict()))
-    failed = any(s.dead_lettered or not s.balanced for s in summaries)
+    # Spooled articles are late, not lost, but the run did not finish its job: say so.
+    failed = any(
+        s.dead_lettered or not s.balanced or s.skipped_by_reason.get("index/spooled")
+        for s in summaries
+    )
     return 1 if failed else 0
+
+
+def _replay(args: argparse.Namespace) -> int:
+    from pipeline.index import ClusterSettings
+    from pipeline.index.spool import replay_all
+
+    data_dir = args.data_dir or Path(os.environ.get("NEWSARCHIVE_DATA_DIR", "var"))
+    outcomes = replay_all(args.paths or [data_dir], ClusterSettings.from_env())
+    if args.json:
+        print(json.dumps([o.to_dict() for o in outcomes], indent=2))
+    elif not outcomes:
+        print("nothing to replay")
+    for o in outcomes if not args.json else []:
+        print(
+            f"{o.path}: created {o.created}, updated {o.updated}, stale {o.stale}, "
+            f"rejected {len(o.rejected)}, still pending {o.still_pending}"
+        )
+    return 0 if all(o.done and not o.rejected for o in outcomes) else 1
 
 
 def _summary_text(s: dict[str, object]) -> str:
@@ -221,14 +306,22 @@ def _search(args: argparse.Namespace) -> int:
     request = SearchRequest(
         text=" ".join(args.query),
         sources=tuple(args.source),
+        sections=tuple(args.section),
         authors=tuple(args.author),
+        languages=tuple(args.language),
         date_from=args.date_from,
         date_to=args.date_to,
         size=args.limit,
         sort=args.sort,
+        collapse=args.collapse,
+        facets=False,
     )
     with make_client(settings) as client:
-        result = search(client, index, request)
+        try:
+            result = search(client, index, request)
+        except ValueError as exc:
+            print(f"newsarchive: error: {exc}", file=sys.stderr)
+            return 2
     if args.json:
         print(
             json.dumps(
@@ -239,12 +332,39 @@ def _search(args: argparse.Namespace) -> int:
         )
         return 0
     print(f"{result.total} hit(s) for {request.text!r} in {result.took_ms} ms")
+    for reason in result.explanation:
+        print(f"  {reason}")
     for n, hit in enumerate(result.hits, 1):
         published = (hit.published_at or "undated")[:10]
         authors = ", ".join(hit.authors) or "unknown author"
         print(f"\n{n}. {hit.title}\n   {hit.source} | {published} | {authors}\n   {hit.url}")
         for snippet in hit.snippets:
             print(f"   ... {_terminal_snippet(snippet)} ...")
+        if len(hit.copies) > 1:
+            print(f"   published {len(hit.copies)} times:")
+            for copy in hit.copies:
+                day = (copy.published_at or "undated")[:10]
+                print(f"     - {copy.source} | {day} | {copy.url}")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from pipeline.index import ClusterSettings, make_client
+    from pipeline.search.web import create_app
+
+    settings = ClusterSettings.from_env()
+    index = args.index or settings.index_prefix
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    with make_client(settings) as client:
+        app = create_app(client, index)
+        url = f"http://{args.host}:{args.port}/"
+        print(f"newsarchive search on {url} (index {index!r}), API docs at {url}api/docs")
+        sys.stdout.flush()
+        uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
     return 0
 
 
@@ -325,8 +445,15 @@ def _demo(args: argparse.Namespace) -> int:
     with FixtureSite(port=args.port) as site:
         os.environ["NEWSARCHIVE_DEMO_URL"] = site.base_url
         print(f"fixture news site at {site.base_url}")
+        # The crawl refuses loopback addresses unless allowed: allow the fixture site's port only.
+        allowed = f"127.0.0.1:{site.port}"
         summaries = run_crawls(
-            select_sources(["demo"]), {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False}
+            select_sources(["demo"]),
+            {
+                "DOWNLOAD_DELAY": 0,
+                "AUTOTHROTTLE_ENABLED": False,
+                "NEWSARCHIVE_ALLOWED_NETWORKS": allowed,
+            },
         )
     for s in summaries:
         print(_summary_text(s.to_dict()))
@@ -336,6 +463,9 @@ def _demo(args: argparse.Namespace) -> int:
             query=[args.query],
             source=[],
             author=[],
+            section=[],
+            language=[],
+            collapse=True,
             date_from=None,
             date_to=None,
             sort="relevance",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,20 @@ from scrapy.settings import Settings
 from pipeline.config import Source, enabled_sources, get_source, load_sources
 from pipeline.ledger import RunSummary, summarize
 from pipeline.spiders import spider_class_for
+from pipeline.spiders.source_spider import SourceSpider
+
+log = logging.getLogger(__name__)
+
+
+def job_dir(data_dir: Path | str, source: str) -> Path:
+    """Scrapy's JOBDIR of a source: pending requests and seen fingerprints of an unfinished run."""
+    return Path(data_dir) / "jobs" / source
+
+
+def _resumable(spidercls: type[SourceSpider], jobdir: Path) -> type[SourceSpider]:
+    """The spider class with its own JOBDIR, so each source of a multi-source crawl has one."""
+    custom = {**(spidercls.custom_settings or {}), "JOBDIR": str(jobdir)}
+    return type(spidercls.__name__, (spidercls,), {"custom_settings": custom})
 
 
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -39,13 +55,30 @@ def run_crawls(
     Twisted's reactor cannot be restarted, so call this once per process; the CLI and the tests run
     each crawl in its own process.
     """
-    process = CrawlerProcess(crawl_settings(overrides), install_root_handler=True)
+    settings = crawl_settings(overrides)
+    # Resumable runs (the scheduler's): an interrupted run leaves its JOBDIR, and the next run of
+    # the source continues it instead of starting over; a finished run removes it, because the
+    # seen-request fingerprints kept there would otherwise filter out every URL of the next run.
+    resumable = settings.getbool("NEWSARCHIVE_RESUMABLE", False)
+    data_dir = settings.get("NEWSARCHIVE_DATA_DIR", "var")
+    process = CrawlerProcess(settings, install_root_handler=True)
     crawlers: list[Crawler] = []
     for source in sources:
-        crawler = process.create_crawler(spider_class_for(source))
+        spidercls = spider_class_for(source)
+        if resumable:
+            jobdir = job_dir(data_dir, source.name)
+            if jobdir.exists():
+                log.info("resuming the interrupted run of %s from %s", source.name, jobdir)
+            spidercls = _resumable(spidercls, jobdir)
+        crawler = process.create_crawler(spidercls)
         crawlers.append(crawler)
         process.crawl(crawler)
     process.start()
+    if resumable:
+        for source, crawler in zip(sources, crawlers, strict=True):
+            reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
+            if reason == "finished":
+                shutil.rmtree(job_dir(data_dir, source.name), ignore_errors=True)
     summaries = []
     for source, crawler in zip(sources, crawlers, strict=True):
         stats = crawler.stats.get_stats() if crawler.stats else {}

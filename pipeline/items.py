@@ -24,6 +24,8 @@ class RawArticle:
     discovered_via: str  # "feed" | "sitemap" | "page"
     # Dates or titles announced by a feed or sitemap entry, used when the page itself lacks them.
     hints: dict[str, str] = field(default_factory=dict)
+    # Where the raw response was archived ({"file": ..., "offset": ...}, see pipeline.archive).
+    warc: dict[str, str | int] | None = None
 
     @property
     def content_type(self) -> str:
@@ -50,6 +52,15 @@ class Article:
     description: str | None = None
     article_type: str | None = None
     date_source: dict[str, str] = field(default_factory=dict)
+    # An op-ed writer's role and the publication the piece was written for (attribution trailer).
+    author_role: str | None = None
+    original_publication: str | None = None
+    opinion_kind: str | None = None  # op-ed, column, editorial, letter (opinion pieces only)
+    # 1 when first indexed, bumped by the bulk writer each time the content changes.
+    revision: int = 1
+    warc: dict[str, str | int] | None = None
+    # Near-duplicate group, LSH band keys and MinHash signature (filled by pipeline.neardup).
+    neardup: dict[str, Any] = field(default_factory=dict)
 
     @property
     def word_count(self) -> int:
@@ -74,6 +85,12 @@ class Article:
             "description": self.description,
             "article_type": self.article_type,
             "date_source": self.date_source,
+            "author_role": self.author_role,
+            "original_publication": self.original_publication,
+            "opinion_kind": self.opinion_kind,
+            "revision": self.revision,
+            "warc": self.warc,
+            **({"neardup": self.neardup} if self.neardup else {}),
         }
 
 

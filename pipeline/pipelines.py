@@ -7,6 +7,7 @@ with a reason, which ``pipeline.ledger`` counts and records.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import logging
 from datetime import datetime
@@ -14,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 from dateutil import parser as dateparser
+from elasticsearch.exceptions import ApiError, TransportError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from pipeline.boilerplate import BoilerplateStore, SiteLearner
+from pipeline.config import Source
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.index import (
@@ -28,8 +32,10 @@ from pipeline.index import (
     make_client,
     write_batch,
 )
+from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
 from pipeline.ledger import STAT_PREFIX, Skip
+from pipeline.neardup import THRESHOLD, NearDuplicateIndex
 from pipeline.urls import canonical_url, document_id, same_site
 
 log = logging.getLogger(__name__)
@@ -69,10 +75,24 @@ class ExtractPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        # Learned site boilerplate (pipeline/boilerplate/): observed and stripped per source.
+        self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE", True)
+        self.store: BoilerplateStore | None = None
+        self.learners: dict[str, SiteLearner] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.learn:
+            self.store = BoilerplateStore(self.data_dir)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawArticle):
@@ -81,23 +101,41 @@ class ExtractPipeline:
             page = extract(item.body, item.url, self._options(item))
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        learner = self._learner(item.source)
+        if learner is not None:
+            learner.observe(item.url, page.body, page.authors)
+            body = learner.clean(page.body)
+            if not body.strip():
+                raise Skip("extract/empty_body", item.url, "only learned boilerplate left")
+            page = dataclasses.replace(page, body=body)
         return build_article(item, page)
 
+    def _learner(self, source: str) -> SiteLearner | None:
+        """The source's boilerplate learner (None when learning is switched off)."""
+        if self.store is None or not source:
+            return None
+        if source not in self.learners:
+            self.learners[source] = SiteLearner(self.store, source)
+        return self.learners[source]
+
     def _options(self, item: RawArticle) -> ExtractOptions:
-        spider = self.crawler.spider
-        source = getattr(spider, "source", None)
-        charset = _charset(item.content_type)
-        if source is None:
-            return ExtractOptions(fetched_at=item.fetched_at, http_encoding=charset)
-        selectors = source.selectors
-        return ExtractOptions(
-            body_selector=selectors.body,
-            drop_selectors=selectors.drop,
-            boilerplate=source.boilerplate,
-            fetched_at=item.fetched_at,
-            http_encoding=charset,
-            language_hint=source.language,
-        )
+        return extract_options(getattr(self.crawler.spider, "source", None), item)
+
+
+def extract_options(source: Source | None, item: RawArticle) -> ExtractOptions:
+    """The extractor's options for a page of ``source``; re-processing uses the same ones."""
+    charset = _charset(item.content_type)
+    if source is None:
+        return ExtractOptions(fetched_at=item.fetched_at, http_encoding=charset)
+    selectors = source.selectors
+    return ExtractOptions(
+        body_selector=selectors.body,
+        drop_selectors=selectors.drop,
+        boilerplate=source.boilerplate,
+        fetched_at=item.fetched_at,
+        http_encoding=charset,
+        language_hint=source.language,
+    )
 
 
 class DedupePipeline:
@@ -131,6 +169,9 @@ class IndexPipeline:
         self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR", "var"))
         self.buffer: list[Article] = []
         self.lock = asyncio.Lock()
+        self.neardup = NearDuplicateIndex(
+            settings.getfloat("NEWSARCHIVE_NEARDUP_THRESHOLD", THRESHOLD)
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -139,12 +180,17 @@ class IndexPipeline:
     def open_spider(self) -> None:
         url = self.cluster.resolved_url()
         self.cluster = ClusterSettings(**{**self.cluster.__dict__, "url": url})
-        with make_client(self.cluster) as client:
-            ensure_index(client, self.cluster.index_prefix)
+        try:
+            with make_client(self.cluster) as client:
+                ensure_index(client, self.cluster.index_prefix)
+        except (ApiError, TransportError) as exc:
+            # Crawl anyway: what cannot be written goes to the spool for `newsarchive replay`.
+            log.error("cluster unavailable at start (%s): articles will be spooled", exc)
         self.client = make_async_client(self.cluster)
         run_dir = self.crawler.stats.get_value(f"{STAT_PREFIX}/run_dir") or str(self.data_dir)
         self.dead_letter = DeadLetterFile(Path(run_dir) / "dead-letter.jsonl")
         self.crawler.stats.set_value(f"{STAT_PREFIX}/dead_letter_file", str(self.dead_letter.path))
+        self.spool = Spool(Path(run_dir) / SPOOL_NAME)
         log.info("indexing into %s at %s", self.cluster.index_prefix, url)
 
     async def process_item(self, item: Any) -> Any:
@@ -159,12 +205,18 @@ class IndexPipeline:
             batch, self.buffer = self.buffer, []
             if not batch:
                 return
+            # Syndicated copies join the group of the copy already indexed (pipeline.neardup).
+            try:
+                await self.neardup.assign(self.client, self.cluster.index_prefix, batch)
+            except (ApiError, TransportError) as exc:  # cluster away: the batch is spooled below
+                log.warning("near-duplicate lookup failed: %s", exc)
             outcome = await write_batch(
                 self.client,
                 batch,
                 index=self.cluster.index_prefix,
                 dead_letter=self.dead_letter,
                 retry=self.retry,
+                spool=self.spool,
             )
             stats = self.crawler.stats
             for name, ids in (
@@ -175,11 +227,18 @@ class IndexPipeline:
             ):
                 if ids:
                     stats.inc_value(f"{STAT_PREFIX}/{name}", len(ids))
+            if outcome.spooled:
+                # Late, not lost: counted as skipped for now, written by `newsarchive replay`.
+                stats.inc_value(f"{STAT_PREFIX}/skipped", len(outcome.spooled))
+                stats.inc_value(f"{STAT_PREFIX}/skipped/{SPOOLED}", len(outcome.spooled))
+                stats.set_value(f"{STAT_PREFIX}/spool_file", str(self.spool.path))
 
     async def close_spider(self) -> None:
         try:
             await self.flush()
             await self.client.indices.refresh(index=self.cluster.index_prefix)
+        except (ApiError, TransportError) as exc:
+            log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)
         finally:
             await self.client.close()
 
@@ -216,6 +275,10 @@ def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
         description=page.description,
         article_type=page.article_type,
         date_source=date_source,
+        author_role=page.author_role,
+        original_publication=page.original_publication,
+        opinion_kind=page.opinion_kind,
+        warc=raw.warc,
     )
 
 

@@ -48,6 +48,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "pipeline.ledger.RunLedger": 100,
     "pipeline.progress.Progress": 110,
+    # Every response, with its request, into gzip WARC files under <data dir>/warc/<source>/.
+    "pipeline.archive.extension.WarcArchive": 120,
 }
 
 # newsarchive's own settings.
@@ -56,6 +58,8 @@ NEWSARCHIVE_INDEX = os.environ.get("NEWSARCHIVE_INDEX", "news")
 NEWSARCHIVE_BULK_BATCH_SIZE = 200
 NEWSARCHIVE_BULK_MAX_RETRIES = 5
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
+# Raw archive (pipeline/archive/): gzip WARC files under <data dir>/warc/<source>/ unless set.
+NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 
 LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 60.0
@@ -63,3 +67,25 @@ LOGSTATS_INTERVAL = 60.0
 # Link following from articles is bounded: a source's own sections and feeds are the entry points.
 DEPTH_LIMIT = 4
 LOG_FORMATTER = "pipeline.logformat.ConciseLogFormatter"
+
+# Crawl safety (pipeline/safety/): the crawler reads URLs written by strangers.
+# Internal addresses (loopback, private, link-local, 100.64/10...) are refused at dial time unless
+# listed here: comma-separated CIDR or CIDR:PORT, e.g. "127.0.0.1:8765" for the fixture site.
+NEWSARCHIVE_ALLOWED_NETWORKS = os.environ.get("NEWSARCHIVE_ALLOWED_NETWORKS", "")
+NEWSARCHIVE_MAX_URL_LENGTH = 2083
+TWISTED_DNS_RESOLVER = "pipeline.safety.resolver.GuardedResolver"
+# Only http(s): Scrapy would otherwise fetch file://, ftp://, s3:// and data: URLs.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+DOWNLOADER_MIDDLEWARES = {
+    "pipeline.safety.middleware.SafetyMiddleware": 40,  # before OffsiteMiddleware (50)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "pipeline.safety.robots.Rfc9309RobotsMiddleware": 100,
+    "pipeline.safety.middleware.RedirectGuardMiddleware": 700,  # sees 3xx before RedirectMiddleware
+    # Incremental crawls: conditional GETs and feed/sitemap date skips from the URL store.
+    "pipeline.state.middleware.IncrementalMiddleware": 580,
+}
+# A proxy would dial on our behalf, out of the guarded resolver's sight.
+HTTPPROXY_ENABLED = False
+# Over-long URLs are refused (and recorded) by SafetyMiddleware rather than dropped silently.
+URLLENGTH_LIMIT = 0
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 507, 520, 521, 522, 523, 524]  # never cache

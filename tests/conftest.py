@@ -15,9 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from elasticsearch import Elasticsearch
+
+# Hooks that write test-artifacts/faults.md: the reliability scenarios and their results.
+from scenario_report import pytest_runtest_logreport, pytest_sessionfinish  # noqa: F401
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -84,9 +88,23 @@ def run_crawl_process(
     data_dir: Path,
     source: str = "demo",
     extra: list[str] | None = None,
+    allowed_networks: str | None = None,
 ) -> CrawlRun:
-    """Run ``newsarchive crawl`` as its own OS process, as operators and the scheduler do."""
-    env = {**os.environ, "NEWSARCHIVE_DEMO_URL": site_url, "ELASTICSEARCH_URL": es_url}
+    """Run ``newsarchive crawl`` as its own OS process, as operators and the scheduler do.
+
+    The crawl refuses internal addresses unless allowed, so the loopback site's own address and
+    port (only that port: not the Elasticsearch node's) is allowed unless ``allowed_networks`` says
+    otherwise.
+    """
+    if allowed_networks is None:
+        site = urlsplit(site_url)
+        allowed_networks = f"{site.hostname}:{site.port}"
+    env = {
+        **os.environ,
+        "NEWSARCHIVE_DEMO_URL": site_url,
+        "ELASTICSEARCH_URL": es_url,
+        "NEWSARCHIVE_ALLOWED_NETWORKS": allowed_networks,
+    }
     cmd = [
         sys.executable,
         "-m",

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline.exceptions import ExtractionError
-from pipeline.extract.api import ExtractedPage, extract
+from pipeline.extract.api import ExtractedPage, ExtractOptions, extract
 
 # A tiny article extracted once, untimed, before timing starts: it loads the language model
 # so that the first page's "seconds" measure extraction, not one-off set-up.
@@ -35,12 +35,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", help="HTML files to extract")
     parser.add_argument("--url", help="page URL for every input (default: the file's URI)")
-    parser.add_argument("--paths-from", metavar="FILE|-",
-                        help="read more paths, one per line, from FILE or standard input")
-    parser.add_argument("--timings", action="store_true",
-                        help="add 'seconds': time spent in extract() for each page")
-    parser.add_argument("--jsonl", action="store_true",
-                        help="accepted for compatibility; output is always JSON Lines")
+    parser.add_argument(
+        "--paths-from",
+        metavar="FILE|-",
+        help="read more paths, one per line, from FILE or standard input",
+    )
+    parser.add_argument(
+        "--timings",
+        action="store_true",
+        help="add 'seconds': time spent in extract() for each page",
+    )
+    parser.add_argument(
+        "--cleaner",
+        choices=("lxml", "soup"),
+        default="soup",
+        help="who strips boilerplate inside the article: lxml, or "
+        "BeautifulSoup on the container (the hybrid)",
+    )
+    parser.add_argument(
+        "--jsonl",
+        action="store_true",
+        help="accepted for compatibility; output is always JSON Lines",
+    )
     return parser
 
 
@@ -49,18 +65,21 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None) -> int
     args = build_parser().parse_args(argv)
     out = stdout or sys.stdout
     paths = list(_all_paths(args.paths, args.paths_from))
+    options = ExtractOptions(cleaner=args.cleaner)
     if args.timings:
-        extract(_WARM_UP_HTML, "https://example.invalid/warm-up")
+        extract(_WARM_UP_HTML, "https://example.invalid/warm-up", options)
     failures = 0
     for path in paths:
-        record = extract_file(Path(path), args.url, timings=args.timings)
+        record = extract_file(Path(path), args.url, timings=args.timings, options=options)
         failures += "error" in record
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
         out.flush()
     return 1 if failures else 0
 
 
-def extract_file(path: Path, url: str | None, *, timings: bool = False) -> dict[str, Any]:
+def extract_file(
+    path: Path, url: str | None, *, timings: bool = False, options: ExtractOptions | None = None
+) -> dict[str, Any]:
     """One output record: the page's fields, or an ``error`` describing why it failed."""
     page_url = url or path.resolve().as_uri()
     record: dict[str, Any] = {"path": str(path), "url": page_url}
@@ -71,7 +90,7 @@ def extract_file(path: Path, url: str | None, *, timings: bool = False) -> dict[
         return record
     started = time.perf_counter()
     try:
-        page = extract(data, page_url)
+        page = extract(data, page_url, options)
     except ExtractionError as error:
         record["error"] = error.reason
         record["detail"] = error.detail
@@ -94,6 +113,9 @@ def page_record(page: ExtractedPage) -> dict[str, Any]:
         "date_source": page.date_source,
         "section": page.section,
         "article_type": page.article_type,
+        "opinion_kind": page.opinion_kind,
+        "author_role": page.author_role,
+        "original_publication": page.original_publication,
         "language": page.language,
         "description": page.description,
         "canonical_url": page.canonical_url,

@@ -8,19 +8,26 @@ sit in headers and byline boxes); the article text is selected from the cleaned 
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import chain
 
+from lxml.html import HtmlElement
+
 from pipeline.exceptions import ExtractionError
+from pipeline.extract.attribution import Attribution, find_attribution
 from pipeline.extract.clean import clean_tree
-from pipeline.extract.content import ContentOptions, select_paragraphs
+from pipeline.extract.content import Collector, ContentOptions, select_paragraphs
 from pipeline.extract.dates import choose_dates, url_candidates, visible_candidates
 from pipeline.extract.decode import decode_html
+from pipeline.extract.kinds import OPINION, classify, opinion_kind
 from pipeline.extract.language import choose_language
 from pipeline.extract.metadata import read_metadata
 from pipeline.extract.parse import check_bytes, parse_document
+from pipeline.extract.soup import soup_paragraphs
+from pipeline.extract.text import compact_key, unescape_leftovers
 
 # Languages whose pages write numeric dates day first (03/04/2016 is 3 April); American
 # English, the default, writes month first.
@@ -33,6 +40,8 @@ MIN_PARAGRAPH_CHARS = 40
 # Date stamps are short lines of their own; longer blocks are prose, where "updated on
 # March 3" is a fact reported, not the page's date.
 MAX_STAMP_LINE = 200
+# date_source["published"] of a page that states no publication date anywhere.
+UNDATED = "undated"
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,9 @@ class ExtractOptions:
     fetched_at: datetime | None = None  # relative dates count back from it; no date after it
     http_encoding: str | None = None  # charset from the HTTP Content-Type header
     language_hint: str | None = None  # the source's language, used when the page declares none
+    # Who strips the boilerplate inside the article container: "lxml" (the whole job on the
+    # lxml tree) or "soup" (BeautifulSoup on the container's HTML; see ``soup.py``).
+    cleaner: str = "soup"
 
 
 @dataclass
@@ -61,7 +73,12 @@ class ExtractedPage:
     section: str | None = None
     language: str | None = None
     description: str | None = None
-    article_type: str | None = None  # "news" | "opinion"
+    article_type: str | None = None  # "news" | "opinion" | "live" | "wire" (see kinds.py)
+    opinion_kind: str | None = None  # "op-ed" | "column" | "editorial" | "letter" | None
+    # From an op-ed's attribution trailer ("X, the foreign minister, contributed this comment
+    # to The Washington Post."): the writer's role and the publication it was written for.
+    author_role: str | None = None
+    original_publication: str | None = None
 
 
 def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) -> ExtractedPage:
@@ -76,38 +93,89 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
         html = decode_html(html, options.http_encoding)
     root = parse_document(html)
     meta = read_metadata(root, url)
+    collect = _soup_collector(root, options) if options.cleaner == "soup" else None
     cleaned = clean_tree(root, options.body_selector, options.drop_selectors)
 
     stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
     language_for_dates = meta.declared_language or options.language_hint
     latest = options.fetched_at or datetime.now(UTC)
     dates = choose_dates(
-        chain(meta.date_candidates,
-              visible_candidates(stamps, fetched_at=options.fetched_at),
-              url_candidates(url)),
+        chain(
+            meta.date_candidates,
+            visible_candidates(stamps, fetched_at=options.fetched_at),
+            url_candidates(url),
+        ),
         latest=latest if latest.tzinfo else latest.replace(tzinfo=UTC),
         dayfirst=language_for_dates not in _MONTH_FIRST_LANGUAGES,
     )
 
-    paragraphs = select_paragraphs(cleaned.body, ContentOptions(
-        body_selector=options.body_selector,
-        boilerplate=options.boilerplate,
-        title=meta.title,
-        jsonld_body=meta.jsonld_body,
-    ))
+    paragraphs = select_paragraphs(
+        cleaned.body,
+        ContentOptions(
+            body_selector=options.body_selector,
+            boilerplate=options.boilerplate,
+            title=meta.title,
+            jsonld_body=meta.jsonld_body,
+        ),
+        collect,
+    )
     if not any(len(p) >= MIN_PARAGRAPH_CHARS for p in paragraphs):
         raise ExtractionError("empty_body", f"no article text found in {url}")
+    paragraphs = [unescape_leftovers(p) for p in paragraphs]
     body = "\n\n".join(paragraphs)
+    attribution = find_attribution(paragraphs, opinion=meta.article_type == OPINION)
+    authors = with_attributed_author(meta.authors, attribution)
+    article_type = classify(
+        meta.article_type,
+        types=meta.jsonld_types,
+        url=url,
+        title=meta.title,
+        paragraphs=paragraphs,
+        authors=authors,
+    )
+    date_source = dict(dates.sources)
+    if dates.published is None:
+        date_source["published"] = UNDATED  # stated, so nobody mistakes a gap for a date
     return ExtractedPage(
         title=meta.title,
         body=body,
-        authors=meta.authors,
+        authors=authors,
         published_at=dates.published,
         updated_at=dates.updated,
-        date_source=dates.sources,
+        date_source=date_source,
         canonical_url=meta.canonical_url,
         section=meta.section,
         language=choose_language(meta.declared_language, options.language_hint, body),
         description=meta.description,
-        article_type=meta.article_type,
+        article_type=article_type,
+        opinion_kind=opinion_kind(
+            meta.section, url, meta.title, has_trailer=attribution is not None
+        )
+        if article_type == OPINION
+        else None,
+        author_role=attribution.role if attribution else None,
+        original_publication=attribution.publication if attribution else None,
     )
+
+
+def with_attributed_author(authors: list[str], attribution: Attribution | None) -> list[str]:
+    """The trailer's writer first: bylines of syndicated op-eds often name only a desk."""
+    if attribution is None:
+        return authors
+    key = compact_key(attribution.author)
+    return [attribution.author, *(a for a in authors if compact_key(a) != key)]
+
+
+def _soup_collector(root: HtmlElement, options: ExtractOptions) -> Collector:
+    """A collector that hands the uncleaned twin of the chosen container to BeautifulSoup.
+
+    lxml's cleaning works in place, so an untouched copy is kept, and each element of the
+    page is paired with its copy before cleaning starts.
+    """
+    pristine = copy.deepcopy(root)
+    twins = dict(zip(root.iter(), pristine.iter(), strict=True))
+
+    def collect(regions: list[HtmlElement], content: ContentOptions) -> list[str]:
+        return soup_paragraphs([twins[r] for r in regions], content, options.drop_selectors)
+
+    return collect

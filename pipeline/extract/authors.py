@@ -19,25 +19,65 @@ from pipeline.extract.hints import names_other_content, words
 from pipeline.extract.jsonld import JsonObject, type_names
 from pipeline.extract.text import compact_key, squash
 
-_META_NAMES = frozenset({"author", "article:author", "parsely-author", "sailthru.author",
-                         "dc.creator", "dcterms.creator", "byl", "cxenseparse:author"})
+_META_NAMES = frozenset(
+    {
+        "author",
+        "article:author",
+        "parsely-author",
+        "sailthru.author",
+        "dc.creator",
+        "dcterms.creator",
+        "byl",
+        "cxenseparse:author",
+    }
+)
 _BY_PREFIX = re.compile(
     r"^\s*(?:(?:written|words|text|story|reporting|posted|published)\s+by|by|von|par|por)\b"
     r"\s*:?\s*",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*(?:,|;|\||\band\b|&|\bund\b|\bet\b|\by\b|\s[-–—]\s)\s*",
-                         re.IGNORECASE)
+_SEPARATORS = re.compile(
+    r"\s*(?:,|;|\||\band\b|&|\bund\b|\bet\b|\by\b|\s[-–—]\s)\s*", re.IGNORECASE
+)
 _DATES = re.compile(DATE_TEXT, re.IGNORECASE)
-_ROLE_WORDS = frozenset({
-    "reporter", "reporters", "correspondent", "correspondents", "editor", "editors", "writer",
-    "writers", "staff", "contributor", "contributors", "columnist", "columnists", "author",
-    "producer", "analyst", "photographer", "updated", "published", "posted", "minutes",
-    "read", "more", "follow", "email", "twitter", "bio", "view", "profile", "opinion",
-})
-_BYLINE_NAMES = frozenset({"byline", "bylines", "author", "authors", "byl", "writer",
-                           "contributor", "contributors"})
-_BYLINE_XPATH = lxml.etree.XPath('//*[@class or @id][not(self::meta)][not(self::script)]')
+_ROLE_WORDS = frozenset(
+    {
+        "reporter",
+        "reporters",
+        "correspondent",
+        "correspondents",
+        "editor",
+        "editors",
+        "writer",
+        "writers",
+        "staff",
+        "contributor",
+        "contributors",
+        "columnist",
+        "columnists",
+        "author",
+        "producer",
+        "analyst",
+        "photographer",
+        "updated",
+        "published",
+        "posted",
+        "minutes",
+        "read",
+        "more",
+        "follow",
+        "email",
+        "twitter",
+        "bio",
+        "view",
+        "profile",
+        "opinion",
+    }
+)
+_BYLINE_NAMES = frozenset(
+    {"byline", "bylines", "author", "authors", "byl", "writer", "contributor", "contributors"}
+)
+_BYLINE_XPATH = lxml.etree.XPath("//*[@class or @id][not(self::meta)][not(self::script)]")
 _REL_AUTHOR_XPATH = lxml.etree.XPath('//a[contains(concat(" ", @rel, " "), " author ")]')
 _ITEMPROP_AUTHOR_XPATH = lxml.etree.XPath('//*[@itemprop="author" or @itemprop="creator"]')
 _MAX_NAME_WORDS = 5
@@ -135,7 +175,7 @@ def clean_names(raw_values: Iterable[str]) -> list[str]:
 
 
 def split_credit(raw: str) -> list[str]:
-    """"By Jane Doe and JOHN ROE, Staff Writer" -> ["Jane Doe", "John Roe"]."""
+    """ "By Jane Doe and JOHN ROE, Staff Writer" -> ["Jane Doe", "John Roe"]."""
     text = _DATES.sub(" ", squash(raw))
     text = _BY_PREFIX.sub("", text)
     names = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Protocol
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -18,19 +19,85 @@ from lxml.html import HtmlElement
 from pipeline.extract.text import squash
 
 # Elements that start a new line in a browser's default stylesheet.
-BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dialog",
-    "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
-    "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol",
-    "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
-    "ul", "caption", "legend", "noscript", "listing", "plaintext", "xmp", "option", "optgroup",
-})
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "menu",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "legend",
+        "noscript",
+        "listing",
+        "plaintext",
+        "xmp",
+        "option",
+        "optgroup",
+    }
+)
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Stands for a <br> while text is collected: source newlines are mere spaces in HTML, so they
 # are squashed away before the line breaks that <br> asked for are put back. XML text can
 # never contain NUL, so the marker cannot clash with page text.
 LINE_BREAK = "\x00"
 _PARAGRAPH_BREAK = re.compile(r"\x00(?: ?\x00)+")
+
+
+class TextBlock(Protocol):
+    """What filtering needs of a block, whichever tree (lxml or BeautifulSoup) it came from."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def tag(self) -> str: ...
+
+    @property
+    def link_density(self) -> float: ...
+
+    @property
+    def is_heading(self) -> bool: ...
 
 
 @dataclass(slots=True)

@@ -17,13 +17,17 @@ _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*"
 _NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
 _MONTH_FIRST = r"[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
 _DAY_FIRST = r"\d{1,2}(?:st|nd|rd|th)?\.?\s+[a-z]{3,9}\.?,?\s+\d{4}"
-_TIME = (r"(?:,?\s*(?:at\s+|-\s*|\|\s*)?\d{1,2}(?:[:.]\d{2}){1,2}\s*(?:[ap]\.?m\.?)?"
-         r"(?:\s*\(?[a-z]{1,5}\)?)?)?")
+_TIME = (
+    r"(?:,?\s*(?:at\s+|-\s*|\|\s*)?\d{1,2}(?:[:.]\d{2}){1,2}\s*(?:[ap]\.?m\.?)?"
+    r"(?:\s*\(?[a-z]{1,5}\)?)?)?"
+)
 DATE_TEXT = rf"(?:{_WEEKDAY})?(?:{_NUMERIC_DATE}|{_MONTH_FIRST}|{_DAY_FIRST}){_TIME}"
 # "Last Updated: 07/27/2016", "Published 3 March 2024, 10:12 GMT", ". Posted on May 5, 2016".
-STAMP_VERBS = (r"(?:(?:last\s+)?(?:updated|modified|edited)|(?:first\s+)?published|posted|"
-               r"created|(?:zuletzt\s+)?aktualisiert|veröffentlicht|publiziert|erschienen|"
-               r"mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)")
+STAMP_VERBS = (
+    r"(?:(?:last\s+)?(?:updated|modified|edited)|(?:first\s+)?published|posted|"
+    r"created|(?:zuletzt\s+)?aktualisiert|veröffentlicht|publiziert|erschienen|"
+    r"mis à jour|publié|actualizado|publicado|aggiornato|pubblicato)"
+)
 # First letters of STAMP_VERBS: a look-ahead on them lets the regex engine skip most
 # positions of a long text cheaply before trying the alternation.
 STAMP_VERB_START = r"(?=[lumefpczav])"
@@ -117,8 +121,10 @@ _STAMP_VERB = re.compile(STAMP_VERB_START + STAMP_VERBS, re.IGNORECASE)
 _STAMP_EDGE = 100
 # Headings of teaser lists, comment threads and promotions (the whole heading must match).
 # What may follow "Related", "Recommended", "Most read"... in a teaser-list heading.
-_LISTED = (r"(?: (?:articles?|stories|story|content|coverage|reading|links?|news|posts?|videos?"
-           r"|topics?|items?|now|today|for you|this week|on \w+(?: \w+)?))?")
+_LISTED = (
+    r"(?: (?:articles?|stories|story|content|coverage|reading|links?|news|posts?|videos?"
+    r"|topics?|items?|now|today|for you|this week|on \w+(?: \w+)?))?"
+)
 _RECIRCULATION_HEADING = re.compile(
     r"(?:(?:more|also|latest|other|top) (?:from|on|in|about|stories|news|articles|videos)\b.{0,40}"
     rf"|related{_LISTED}|read (?:more|next|also)|recommended{_LISTED}|see also"
@@ -146,8 +152,32 @@ _RECIRCULATION_HEADING = re.compile(
 )
 _MAX_HEADING = 80
 _BYLINE_START = re.compile(r"^(?:by|written by|words by|text by|von|par)\s+(?=\S)", re.IGNORECASE)
-_NAME_JOINERS = frozenset({"and", "&", "und", "et", "y", "|", "-", "–", "—", "/", "in", "for",
-                           "de", "van", "von", "der", "da", "di", "del", "le", "la", "bin"})
+_NAME_JOINERS = frozenset(
+    {
+        "and",
+        "&",
+        "und",
+        "et",
+        "y",
+        "|",
+        "-",
+        "–",
+        "—",
+        "/",
+        "in",
+        "for",
+        "de",
+        "van",
+        "von",
+        "der",
+        "da",
+        "di",
+        "del",
+        "le",
+        "la",
+        "bin",
+    }
+)
 
 
 def is_recirculation_heading(text: str) -> bool:
@@ -167,7 +197,7 @@ def is_byline(line: str) -> bool:
     start = _BYLINE_START.match(line)
     if start is None or len(line) > 120 or line.rstrip().endswith((".", "!", "?", ":")):
         return False
-    words = line[start.end():].replace(",", " ").split()
+    words = line[start.end() :].replace(",", " ").split()
     if not words or not words[0][:1].isupper():
         return False
     return all(w[:1].isupper() or w.lower() in _NAME_JOINERS for w in words)

@@ -26,9 +26,31 @@ from pipeline.extract.text import squash
 
 # Elements that never hold readable article text (code, media, widgets, form controls).
 NON_TEXT_TAGS = (
-    "script", "style", "noscript", "template", "iframe", "frame", "frameset", "svg", "math",
-    "canvas", "object", "embed", "video", "audio", "picture", "map", "button", "select",
-    "textarea", "input", "option", "dialog", "figure", "figcaption", "head",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "svg",
+    "math",
+    "canvas",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "picture",
+    "map",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "option",
+    "dialog",
+    "figure",
+    "figcaption",
+    "head",
 )
 # HTML5 elements that hold page furniture rather than the story; the first kind never wraps
 # the story, the second sometimes does (an ASP.NET page is one big <form>, and some templates
@@ -43,8 +65,18 @@ _HIDDEN_STYLE = re.compile(
     r"|clip-path\s*:\s*inset\(\s*50%",
     re.IGNORECASE,
 )
-_HIDDEN_CLASSES = frozenset({"hidden", "sr-only", "visually-hidden", "visuallyhidden",
-                             "screen-reader-text", "screenreader-only", "offscreen", "d-none"})
+_HIDDEN_CLASSES = frozenset(
+    {
+        "hidden",
+        "sr-only",
+        "visually-hidden",
+        "visuallyhidden",
+        "screen-reader-text",
+        "screenreader-only",
+        "offscreen",
+        "d-none",
+    }
+)
 _ANCHOR_XPATH = lxml.etree.XPath('.//*[@itemprop="articleBody" or @itemprop="articlebody"]')
 # An element holding at least this share of the page's prose is the story (or its wrapper)
 # whatever its name says.
@@ -83,8 +115,9 @@ class CleanedPage:
     page_blocks: list[Block]
 
 
-def clean_tree(root: HtmlElement, body_selector: str | None = None,
-               drop_selectors: tuple[str, ...] = ()) -> CleanedPage:
+def clean_tree(
+    root: HtmlElement, body_selector: str | None = None, drop_selectors: tuple[str, ...] = ()
+) -> CleanedPage:
     """Strip non-text elements, hidden and furniture blocks from the tree, in place."""
     drop_non_text(root)
     body = root.find("body")
@@ -157,8 +190,9 @@ def is_hidden(element: HtmlElement) -> bool:
     return hidden_by(get("class"), get("style"), get("hidden") is not None, get("aria-hidden"))
 
 
-def hidden_by(classes: str | None, style: str | None, hidden: bool,
-              aria_hidden: str | None) -> bool:
+def hidden_by(
+    classes: str | None, style: str | None, hidden: bool, aria_hidden: str | None
+) -> bool:
     """True when these attribute values hide an element: hidden, display:none, sr-only."""
     if hidden or aria_hidden == "true":
         return True

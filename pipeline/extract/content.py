@@ -18,13 +18,13 @@ the repeated headline) and returned in document order.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipeline.extract.blocks import Block, text_blocks
+from pipeline.extract.blocks import Block, TextBlock, text_blocks
 from pipeline.extract.boilerplate import remove_boilerplate_lines
 from pipeline.extract.scoring import (
     MAX_LINK_DENSITY,
@@ -47,8 +47,29 @@ DECLARED_SHARE = 0.1
 _ARTICLE_BODY_RANK = 3
 # Elements that hold one paragraph (or part of one), never a whole article body. Table cells
 # are not among them: old table layouts put the whole story into one <td>.
-_PARAGRAPH_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre",
-                             "dd", "dt", "span", "a", "b", "i", "em", "strong", "font"})
+_PARAGRAPH_TAGS = frozenset(
+    {
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "span",
+        "a",
+        "b",
+        "i",
+        "em",
+        "strong",
+        "font",
+    }
+)
 # Teaser cards: a headline that is (almost) all link, then a blurb; both short. A run of at
 # least MIN_TEASERS such cards is a list of other stories.
 TEASER_TITLE_LINKS = 0.8
@@ -74,17 +95,27 @@ class ContentOptions:
     jsonld_body: str = ""
 
 
-def select_paragraphs(body: HtmlElement, options: ContentOptions) -> list[str]:
+# Turns the chosen article container(s) into paragraphs; the default reads the lxml blocks,
+# the hybrid cleaner (``soup.py``) re-parses the container with BeautifulSoup.
+Collector = Callable[[list[HtmlElement], ContentOptions], list[str]]
+
+
+def select_paragraphs(
+    body: HtmlElement, options: ContentOptions, collect: Collector | None = None
+) -> list[str]:
     """The article's paragraphs, in order, from a cleaned ``<body>``."""
     blocks = text_blocks(body)
     regions = choose_regions(body, blocks, options.body_selector)
+    if collect is not None:
+        return _prefer_jsonld(collect(regions, options), options)
     chosen = [b for b in blocks if any(_inside(b.element, r) for r in regions)]
     paragraphs = filter_blocks(chosen, options)
     return _prefer_jsonld(paragraphs, options)
 
 
-def choose_regions(body: HtmlElement, blocks: Sequence[Block],
-                   body_selector: str | None) -> list[HtmlElement]:
+def choose_regions(
+    body: HtmlElement, blocks: Sequence[Block], body_selector: str | None
+) -> list[HtmlElement]:
     """The elements that hold the article: configured ones, a semantic one, or the best."""
     if body_selector:
         configured: list[HtmlElement] = body.cssselect(body_selector)
@@ -113,11 +144,11 @@ def choose_regions(body: HtmlElement, blocks: Sequence[Block],
     return [best]
 
 
-def filter_blocks(blocks: Sequence[Block], options: ContentOptions) -> list[str]:
+def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[str]:
     """Texts of the blocks that are article paragraphs, furniture lines removed."""
     title_key = compact_key(options.title)
     teasers = teaser_summaries(blocks)
-    kept: list[tuple[str, Block]] = []
+    kept: list[tuple[str, TextBlock]] = []
     for index, block in enumerate(blocks):
         if is_link_list(block) or index in teasers:
             continue
@@ -133,7 +164,7 @@ def filter_blocks(blocks: Sequence[Block], options: ContentOptions) -> list[str]
     return [text for text, _ in _trim_edges(kept)]
 
 
-def teaser_summaries(blocks: Sequence[Block]) -> set[int]:
+def teaser_summaries(blocks: Sequence[TextBlock]) -> set[int]:
     """Indices of teaser blurbs: a run of cards, each a linked headline then a short text.
 
     Lists of other stories survive cleaning when their container has no telling name. One
@@ -157,7 +188,7 @@ def teaser_summaries(blocks: Sequence[Block]) -> set[int]:
     return found
 
 
-def _is_teaser_card(title: Block, blurb: Block) -> bool:
+def _is_teaser_card(title: TextBlock, blurb: TextBlock) -> bool:
     """A short, (almost) all-link headline followed by a short non-link text."""
     return (
         title.link_density >= TEASER_TITLE_LINKS
@@ -168,7 +199,7 @@ def _is_teaser_card(title: Block, blurb: Block) -> bool:
     )
 
 
-def _trim_edges(kept: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
+def _trim_edges(kept: list[tuple[str, TextBlock]]) -> list[tuple[str, TextBlock]]:
     """Drop labels before the first paragraph (kickers, credits) and headings at the end."""
     start = 0
     while start < len(kept) and _is_label(kept[start][0], kept[start][1]):
@@ -179,7 +210,7 @@ def _trim_edges(kept: list[tuple[str, Block]]) -> list[tuple[str, Block]]:
     return kept[start:end]
 
 
-def _is_label(text: str, block: Block) -> bool:
+def _is_label(text: str, block: TextBlock) -> bool:
     """A short line without sentence punctuation that is not a heading: "Politics", "Live"."""
     return not block.is_heading and len(text) < SHORT_BLOCK and not ends_sentence(text)
 

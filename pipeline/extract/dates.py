@@ -30,22 +30,77 @@ EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
 # <meta> keys naming the publication / update date, most specific first.
 _PUBLISHED_META = (
-    "article:published_time", "article:published", "og:published_time", "published_time",
-    "datepublished", "parsely-pub-date", "sailthru.date", "article.published",
-    "originalpublicationdate", "article_date_original", "publishdate", "publish-date",
-    "publish_date", "publication_date", "pubdate", "dc.date.issued", "dcterms.issued",
-    "dc.date.published", "dc.date.created", "dcterms.created", "dc.date", "displaydate", "date",
+    "article:published_time",
+    "article:published",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "article.published",
+    "originalpublicationdate",
+    "article_date_original",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "pubdate",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.published",
+    "dc.date.created",
+    "dcterms.created",
+    "dc.date",
+    "displaydate",
+    "date",
 )
 _UPDATED_META = (
-    "article:modified_time", "article:modified", "og:updated_time", "modified_time",
-    "updated_time", "datemodified", "dateupdated", "article.updated", "dc.date.modified",
-    "dcterms.modified", "lastmod", "last-modified",
+    "article:modified_time",
+    "article:modified",
+    "og:updated_time",
+    "modified_time",
+    "updated_time",
+    "datemodified",
+    "dateupdated",
+    "article.updated",
+    "dc.date.modified",
+    "dcterms.modified",
+    "lastmod",
+    "last-modified",
 )
 _TZ_OFFSETS_HOURS = {
-    "UTC": 0, "GMT": 0, "Z": 0, "UT": 0, "WET": 0, "BST": 1, "CET": 1, "CEST": 2, "MEZ": 1,
-    "MESZ": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5, "JST": 9, "KST": 9, "AEST": 10,
-    "AEDT": 11, "EST": -5, "EDT": -4, "ET": -5, "CST": -6, "CDT": -5, "CT": -6, "MST": -7,
-    "MDT": -6, "MT": -7, "PST": -8, "PDT": -7, "PT": -8, "AKST": -9, "HST": -10,
+    "UTC": 0,
+    "GMT": 0,
+    "Z": 0,
+    "UT": 0,
+    "WET": 0,
+    "BST": 1,
+    "CET": 1,
+    "CEST": 2,
+    "MEZ": 1,
+    "MESZ": 2,
+    "EET": 2,
+    "EEST": 3,
+    "MSK": 3,
+    "IST": 5.5,
+    "JST": 9,
+    "KST": 9,
+    "AEST": 10,
+    "AEDT": 11,
+    "EST": -5,
+    "EDT": -4,
+    "ET": -5,
+    "CST": -6,
+    "CDT": -5,
+    "CT": -6,
+    "MST": -7,
+    "MDT": -6,
+    "MT": -7,
+    "PST": -8,
+    "PDT": -7,
+    "PT": -8,
+    "AKST": -9,
+    "HST": -10,
 }
 _TZINFOS = {name: timezone(timedelta(hours=h)) for name, h in _TZ_OFFSETS_HOURS.items()}
 
@@ -57,15 +112,13 @@ _HAS_DAY = re.compile(rf"{DATE_TEXT}|\d{{4}}-\d{{1,2}}-\d{{1,2}}", re.IGNORECASE
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0?[1-9]|1[0-2])[/-](0?[1-9]|[12]\d|3[01])(?:[/-]|$)")
 _UPDATED_WORDS = re.compile(UPDATE_WORDS, re.IGNORECASE)
 _STAMP_VERB = re.compile(STAMP_VERB_START + STAMP_VERBS, re.IGNORECASE)
-_DATE_AFTER_VERB = re.compile(rf"(?:\s+(?:on|at|am|le|el|il))?\s*:?\s*({DATE_TEXT})",
-                              re.IGNORECASE)
+_DATE_AFTER_VERB = re.compile(rf"(?:\s+(?:on|at|am|le|el|il))?\s*:?\s*({DATE_TEXT})", re.IGNORECASE)
 _RELATIVE_STAMP = re.compile(
     r"(?P<verb>updated|published|posted)\s*:?\s*(?P<count>\d+|an?|one)\s+"
     r"(?P<unit>minute|min|hour|hr|day|week)s?\s+ago\b",
     re.IGNORECASE,
 )
-_UNIT_SECONDS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
-                 "week": 604800}
+_UNIT_SECONDS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +139,9 @@ class PageDates:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-def choose_dates(candidates: Iterable[Candidate], *, latest: datetime,
-                 dayfirst: bool = False) -> PageDates:
+def choose_dates(
+    candidates: Iterable[Candidate], *, latest: datetime, dayfirst: bool = False
+) -> PageDates:
     """First plausible candidate per kind, in the order given (most trusted first)."""
     dates = PageDates()
     for candidate in candidates:
@@ -143,8 +197,11 @@ def _parse_free_text(raw: str, *, dayfirst: bool) -> datetime | None:
 def jsonld_candidates(articles: Iterable[JsonObject]) -> Iterator[Candidate]:
     """datePublished/dateCreated and dateModified of the page's Article objects."""
     for obj in articles:
-        for key, kind in (("datePublished", "published"), ("dateCreated", "published"),
-                          ("dateModified", "updated")):
+        for key, kind in (
+            ("datePublished", "published"),
+            ("dateCreated", "published"),
+            ("dateModified", "updated"),
+        ):
             value = text_value(obj.get(key))
             if value:
                 yield Candidate(kind, value, "json-ld")
@@ -174,10 +231,17 @@ def time_candidates(root: HtmlElement) -> Iterator[Candidate]:
         raw = element.get("datetime") or element.text_content()
         if not raw.strip() or any(names_other_content(a) for a in element.iterancestors()):
             continue
-        context = " ".join(filter(None, (
-            element.get("class"), element.get("itemprop"), element.get("pubdate"),
-            _preceding_text(element),
-        )))
+        context = " ".join(
+            filter(
+                None,
+                (
+                    element.get("class"),
+                    element.get("itemprop"),
+                    element.get("pubdate"),
+                    _preceding_text(element),
+                ),
+            )
+        )
         if _UPDATED_WORDS.search(context):
             yield Candidate("updated", raw, "time")
         else:

@@ -62,7 +62,7 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> str:
     """Decode page bytes: BOM, UTF-8 if (almost) valid, a declared charset, else detection."""
     for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(bom_codec, errors="replace")
+            return data[len(bom) :].decode(bom_codec, errors="replace")
     if data.isascii():
         return data.decode("ascii")
     try:

@@ -22,54 +22,216 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 # Words that describe the element's state rather than what it is: "has-comments" is an article
 # that has comments, "no-ads" a page without ads; the word after them is ignored.
-_MODIFIERS = frozenset({"has", "with", "no", "without", "show", "enable", "enabled", "is",
-                        "allow", "can", "hide", "supports"})
+_MODIFIERS = frozenset(
+    {
+        "has",
+        "with",
+        "no",
+        "without",
+        "show",
+        "enable",
+        "enabled",
+        "is",
+        "allow",
+        "can",
+        "hide",
+        "supports",
+    }
+)
 
-_LAYOUT = frozenset({
-    "nav", "navbar", "navigation", "menu", "menubar", "submenu", "breadcrumb", "breadcrumbs",
-    "footer", "masthead", "sidebar", "rail", "toolbar", "banner",
-    "search", "searchbar", "skip", "skiplink", "pagination", "pager", "modal", "popup",
-    "overlay", "lightbox", "carousel",
-})
+_LAYOUT = frozenset(
+    {
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "menubar",
+        "submenu",
+        "breadcrumb",
+        "breadcrumbs",
+        "footer",
+        "masthead",
+        "sidebar",
+        "rail",
+        "toolbar",
+        "banner",
+        "search",
+        "searchbar",
+        "skip",
+        "skiplink",
+        "pagination",
+        "pager",
+        "modal",
+        "popup",
+        "overlay",
+        "lightbox",
+        "carousel",
+    }
+)
 # ARIA roles of page furniture. Read as roles only: as class words "dialog" or "banner" also
 # name main wrappers (Drupal's "dialog-off-canvas-main-canvas").
-_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "search",
-                              "dialog", "alertdialog", "menu", "menubar", "toolbar", "tablist"})
-_SOCIAL = frozenset({"share", "shares", "sharing", "sharebar", "sharetools", "social", "socials",
-                     "sociallinks", "follow", "print", "tools"})
-_RECIRCULATION = frozenset({
-    "related", "recommended", "recommendation", "recommendations", "recirc", "recirculation",
-    "morestories", "readmore", "trending", "popular", "mostread", "mostpopular", "outbrain",
-    "taboola", "tags", "topics", "keywords",
-})
-_COMMERCIAL = frozenset({
-    "newsletter", "newsletters", "signup", "subscribe", "subscription", "subscriptions",
-    "promo", "promos", "promotion", "promotions", "promotional", "promobox", "sponsored",
-    "sponsor", "ad", "ads", "advert", "adverts", "advertisement", "advertisements",
-    "advertising", "adslot", "adunit", "adbox", "adwrapper", "adcontainer", "dfp", "login",
-    "signin", "register",
-})
-_NOTICES = frozenset({"cookie", "cookies", "consent", "gdpr", "dsgvo", "privacy", "push",
-                      "notification", "notifications", "alert", "alerts"})
-_ARTICLE_FURNITURE = frozenset({"byline", "timestamp", "meta", "caption", "credit", "credits",
-                                "bio", "disclaimer", "author", "authors", "authorbox",
-                                "authorbio", "authorinfo", "autor", "autoren", "auteur",
-                                "donation", "donate",
-                                # the standfirst: a summary kept as the description, not body
-                                "standfirst", "dek", "strapline", "subheadline", "subhed"})
+_FURNITURE_ROLES = frozenset(
+    {
+        "navigation",
+        "banner",
+        "contentinfo",
+        "complementary",
+        "search",
+        "dialog",
+        "alertdialog",
+        "menu",
+        "menubar",
+        "toolbar",
+        "tablist",
+    }
+)
+_SOCIAL = frozenset(
+    {
+        "share",
+        "shares",
+        "sharing",
+        "sharebar",
+        "sharetools",
+        "social",
+        "socials",
+        "sociallinks",
+        "follow",
+        "print",
+        "tools",
+    }
+)
+_RECIRCULATION = frozenset(
+    {
+        "related",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "recirc",
+        "recirculation",
+        "morestories",
+        "readmore",
+        "trending",
+        "popular",
+        "mostread",
+        "mostpopular",
+        "outbrain",
+        "taboola",
+        "tags",
+        "topics",
+        "keywords",
+    }
+)
+_COMMERCIAL = frozenset(
+    {
+        "newsletter",
+        "newsletters",
+        "signup",
+        "subscribe",
+        "subscription",
+        "subscriptions",
+        "promo",
+        "promos",
+        "promotion",
+        "promotions",
+        "promotional",
+        "promobox",
+        "sponsored",
+        "sponsor",
+        "ad",
+        "ads",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertisements",
+        "advertising",
+        "adslot",
+        "adunit",
+        "adbox",
+        "adwrapper",
+        "adcontainer",
+        "dfp",
+        "login",
+        "signin",
+        "register",
+    }
+)
+_NOTICES = frozenset(
+    {
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "dsgvo",
+        "privacy",
+        "push",
+        "notification",
+        "notifications",
+        "alert",
+        "alerts",
+    }
+)
+_ARTICLE_FURNITURE = frozenset(
+    {
+        "byline",
+        "timestamp",
+        "meta",
+        "caption",
+        "credit",
+        "credits",
+        "bio",
+        "disclaimer",
+        "author",
+        "authors",
+        "authorbox",
+        "authorbio",
+        "authorinfo",
+        "autor",
+        "autoren",
+        "auteur",
+        "donation",
+        "donate",
+        # the standfirst: a summary kept as the description, not body
+        "standfirst",
+        "dek",
+        "strapline",
+        "subheadline",
+        "subhed",
+    }
+)
 # Widgets of other services embedded in the story (video players, Instagram and TikTok cards
 # with their captions and "View this post" chrome). Quoted tweets are kept: articles quote
 # them as statements, and their markup is a plain blockquote.
 _EMBEDS = frozenset({"instagram", "tiktok", "youtube", "embed", "embedded", "oembed"})
-_COMMENTS = frozenset({"comment", "comments", "commentlist", "commenting", "disqus",
-                       "replies"})
+_COMMENTS = frozenset({"comment", "comments", "commentlist", "commenting", "disqus", "replies"})
 # Two-word names that mean furniture although neither word does alone.
-_PHRASES = ("sub headline", "most read", "most popular", "more from", "read more", "see also",
-            "also read", "you may like", "more stories", "read next", "up next",
-            "further reading")
+_PHRASES = (
+    "sub headline",
+    "most read",
+    "most popular",
+    "more from",
+    "read more",
+    "see also",
+    "also read",
+    "you may like",
+    "more stories",
+    "read next",
+    "up next",
+    "further reading",
+)
 # Word stems whose longer forms ("advertorial", "sharethis", "socialicons") mean the same.
-_STEMS = ("advert", "sponsor", "newsletter", "social", "share", "breadcrumb", "cookie",
-          "related", "recommend", "outbrain", "taboola")
+_STEMS = (
+    "advert",
+    "sponsor",
+    "newsletter",
+    "social",
+    "share",
+    "breadcrumb",
+    "cookie",
+    "related",
+    "recommend",
+    "outbrain",
+    "taboola",
+)
 _BOILERPLATE_WORDS = _LAYOUT | _SOCIAL | _RECIRCULATION | _COMMERCIAL | _NOTICES | _EMBEDS
 _ALL_WORDS = _BOILERPLATE_WORDS | _ARTICLE_FURNITURE | _COMMENTS
 
@@ -143,8 +305,11 @@ def purpose_of_names(values: tuple[str | None, ...]) -> Purpose:
 
 # Names of blocks that hold other pages' content (teasers, comments, menus): dates and
 # bylines found inside them belong to those pages, not to this article.
-_OTHER_CONTENT = _RECIRCULATION | _COMMENTS | {"nav", "navbar", "navigation", "menu",
-                                               "footer", "sidebar", "rail", "carousel"}
+_OTHER_CONTENT = (
+    _RECIRCULATION
+    | _COMMENTS
+    | {"nav", "navbar", "navigation", "menu", "footer", "sidebar", "rail", "carousel"}
+)
 
 
 def names_other_content(element: HtmlElement) -> bool:

@@ -25,12 +25,26 @@ _WRAPPER = re.compile(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$")
 _RAW_CONTROL = re.compile(r"[\x00-\x1f]")
 
 # Types that describe the article of the page (schema.org Article and its subtypes).
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "opinionnewsarticle", "reportagenewsarticle",
-    "analysisnewsarticle", "backgroundnewsarticle", "reviewnewsarticle",
-    "askpublicnewsarticle", "satiricalarticle", "blogposting", "liveblogposting",
-    "socialmediaposting", "report", "scholarlyarticle", "techarticle", "advertisercontentarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "opinionnewsarticle",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "askpublicnewsarticle",
+        "satiricalarticle",
+        "blogposting",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+        "scholarlyarticle",
+        "techarticle",
+        "advertisercontentarticle",
+    }
+)
 
 
 def jsonld_objects(root: HtmlElement) -> list[JsonObject]:

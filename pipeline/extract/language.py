@@ -27,8 +27,11 @@ _CODE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][a-zA-Z0-9]+)*$")
 
 def declared_language(root: HtmlElement, metas: MetaTags) -> str | None:
     """The primary language subtag the page declares for itself, lower-case, if any."""
-    values = [root.get("lang"), root.get("xml:lang"),
-              root.get("{http://www.w3.org/XML/1998/namespace}lang")]
+    values = [
+        root.get("lang"),
+        root.get("xml:lang"),
+        root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+    ]
     for key in ("content-language", "og:locale", "language", "dc.language"):
         values.append(metas.get(key, "").split(",")[0])
     for value in values:
@@ -39,7 +42,7 @@ def declared_language(root: HtmlElement, metas: MetaTags) -> str | None:
 
 
 def normalise_code(value: str | None) -> str | None:
-    """"en-US" -> "en", "pt_BR" -> "pt"; None for anything that is not a language tag."""
+    """ "en-US" -> "en", "pt_BR" -> "pt"; None for anything that is not a language tag."""
     if not value:
         return None
     match = _CODE.match(value.strip())
@@ -54,8 +57,7 @@ def choose_language(declared: str | None, hint: str | None, text: str) -> str | 
     detected, confidence = identify(text[:SAMPLE_CHARS])
     if stated is None:
         return detected
-    if (detected != stated and len(text) >= MIN_OVERRULE_CHARS
-            and confidence >= OVERRULE_CONFIDENCE):
+    if detected != stated and len(text) >= MIN_OVERRULE_CHARS and confidence >= OVERRULE_CONFIDENCE:
         return detected
     return stated
 

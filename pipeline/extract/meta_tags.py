@@ -15,8 +15,12 @@ def meta_tags(root: HtmlElement) -> MetaTags:
     """Lower-cased ``property``/``name``/``itemprop``/``http-equiv`` -> first non-empty content."""
     found: MetaTags = {}
     for meta in root.iter("meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
-               or meta.get("http-equiv"))
+        key = (
+            meta.get("property")
+            or meta.get("name")
+            or meta.get("itemprop")
+            or meta.get("http-equiv")
+        )
         content = meta.get("content")
         if key and content and content.strip():
             found.setdefault(key.strip().lower(), content.strip())

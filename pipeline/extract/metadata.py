@@ -40,19 +40,64 @@ _OPINION = re.compile(
 # A section named "Comment" ("Daily Comment", "Comment is free") is the opinion pages.
 _COMMENT_SECTION = re.compile(r"\bcomment\b", re.IGNORECASE)
 # Values CMS templates put into section fields when the editor set none.
-_PLACEHOLDER_SECTIONS = frozenset({"tags", "tag", "article", "articles", "post", "posts",
-                                   "story", "stories", "page", "uncategorized", "default",
-                                   "none", "null", "undefined", "general"})
+_PLACEHOLDER_SECTIONS = frozenset(
+    {
+        "tags",
+        "tag",
+        "article",
+        "articles",
+        "post",
+        "posts",
+        "story",
+        "stories",
+        "page",
+        "uncategorized",
+        "default",
+        "none",
+        "null",
+        "undefined",
+        "general",
+    }
+)
 # URL path segments that name a kind of page or a language, not a section.
-_NOT_SECTIONS = frozenset({"article", "articles", "story", "stories", "content", "amp", "a",
-                           "p", "post", "posts", "news-story", "index", "www", "html", "en",
-                           "de", "fr", "ru", "es", "it", "uk", "us", "intl", "item", "id"})
+_NOT_SECTIONS = frozenset(
+    {
+        "article",
+        "articles",
+        "story",
+        "stories",
+        "content",
+        "amp",
+        "a",
+        "p",
+        "post",
+        "posts",
+        "news-story",
+        "index",
+        "www",
+        "html",
+        "en",
+        "de",
+        "fr",
+        "ru",
+        "es",
+        "it",
+        "uk",
+        "us",
+        "intl",
+        "item",
+        "id",
+    }
+)
 _SECTION_SEGMENT = re.compile(r"[a-z][a-z0-9-]{1,30}")
-_CANONICAL_XPATH = lxml.etree.XPath('//link[@href][contains(concat(" ", translate(@rel, '
-                                    '"CANONICAL", "canonical"), " "), " canonical ")]')
+_CANONICAL_XPATH = lxml.etree.XPath(
+    '//link[@href][contains(concat(" ", translate(@rel, '
+    '"CANONICAL", "canonical"), " "), " canonical ")]'
+)
 # WordPress marks the post's category links with rel="category tag".
-_CATEGORY_XPATH = lxml.etree.XPath('//a[contains(concat(" ", normalize-space(@rel), " "), '
-                                   '" category ")]')
+_CATEGORY_XPATH = lxml.etree.XPath(
+    '//a[contains(concat(" ", normalize-space(@rel), " "), " category ")]'
+)
 _JSONLD_PAGE_TYPES = frozenset({"webpage", "itempage", "newsmediaorganization"})
 
 
@@ -69,6 +114,7 @@ class PageMetadata:
     article_type: str = "news"
     declared_language: str | None = None
     jsonld_body: str = ""
+    jsonld_types: tuple[str, ...] = ()  # schema.org types of the page's article objects
 
 
 def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
@@ -94,6 +140,7 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
         article_type=find_article_type(articles, section, url),
         declared_language=declared_language(root, metas),
         jsonld_body=next((b for o in articles if (b := text_value(o.get("articleBody")))), ""),
+        jsonld_types=tuple(t for o in articles for t in type_names(o)),
     )
 
 
@@ -107,8 +154,9 @@ def find_canonical(root: HtmlElement, metas: MetaTags, url: str) -> str | None:
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 
 
-def find_section(root: HtmlElement, metas: MetaTags, articles: list[JsonObject],
-                 url: str) -> str | None:
+def find_section(
+    root: HtmlElement, metas: MetaTags, articles: list[JsonObject], url: str
+) -> str | None:
     """``article:section``, JSON-LD ``articleSection``, a WordPress category link, else the
     URL's first segment; placeholder values ("tags", "Articles") are skipped."""
     candidates = [
@@ -144,7 +192,7 @@ def find_description(metas: MetaTags, articles: list[JsonObject]) -> str | None:
 
 
 def find_article_type(articles: list[JsonObject], section: str | None, url: str) -> str:
-    """"opinion" when the type, section or URL says opinion/op-ed/commentary/column/editorial."""
+    """ "opinion" when the type, section or URL says opinion/op-ed/commentary/column/editorial."""
     types = [t for o in articles for t in type_names(o)]
     if "opinionnewsarticle" in types:
         return "opinion"

@@ -20,8 +20,19 @@ from pipeline.exceptions import ExtractionError
 
 # Signatures of common binary formats served where a page was expected.
 _BINARY_MAGIC: tuple[bytes, ...] = (
-    b"%PDF-", b"\x89PNG", b"GIF87a", b"GIF89a", b"\xff\xd8\xff", b"PK\x03\x04",
-    b"\x1f\x8b", b"RIFF", b"OggS", b"ID3", b"\x00\x00\x01\x00", b"wOFF", b"wOF2",
+    b"%PDF-",
+    b"\x89PNG",
+    b"GIF87a",
+    b"GIF89a",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"OggS",
+    b"ID3",
+    b"\x00\x00\x01\x00",
+    b"wOFF",
+    b"wOF2",
 )
 # The first markup of an HTML document or fragment: a tag, doctype or comment.
 _MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype|!--)", re.IGNORECASE)

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
-from pipeline.extract.blocks import Block
+from pipeline.extract.blocks import Block, TextBlock
 
 # A block shorter than this is a label, a byline or a caption more often than a paragraph.
 SHORT_BLOCK = 40
@@ -45,7 +45,7 @@ def block_weight(block: Block) -> float:
     return prose if ends_sentence(block.text) else _UNPUNCTUATED_FACTOR * prose
 
 
-def is_link_list(block: Block) -> bool:
+def is_link_list(block: TextBlock) -> bool:
     """True for navigation and teaser lines: mostly link text.
 
     A long, punctuated paragraph may link many of its words (titles of books, sources) and is
@@ -63,8 +63,9 @@ def ends_sentence(text: str) -> bool:
     return _SENTENCE_END.search(text) is not None
 
 
-def subtree_scores(blocks: Sequence[Block], *,
-                   prose_only: bool = False) -> dict[HtmlElement, float]:
+def subtree_scores(
+    blocks: Sequence[Block], *, prose_only: bool = False
+) -> dict[HtmlElement, float]:
     """Sum of block weights per element over its subtree (only positive ones if prose_only)."""
     owner_weights: dict[HtmlElement, float] = {}
     for block in blocks:

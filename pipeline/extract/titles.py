@@ -21,12 +21,27 @@ from pipeline.extract.text import compact_key, squash
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*")
 # A segment longer than this is part of the headline even if it mentions the site.
 _MAX_SITE_WORDS = 4
-_GENERIC_HOST_PARTS = frozenset({"www", "m", "amp", "edition", "news", "com", "org", "net",
-                                 "co", "uk", "de", "fr", "ru", "online"})
+_GENERIC_HOST_PARTS = frozenset(
+    {
+        "www",
+        "m",
+        "amp",
+        "edition",
+        "news",
+        "com",
+        "org",
+        "net",
+        "co",
+        "uk",
+        "de",
+        "fr",
+        "ru",
+        "online",
+    }
+)
 
 
-def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject],
-               url: str) -> str:
+def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject], url: str) -> str:
     """The article headline, site name removed; empty when the page has none."""
     articles = list(articles)
     candidates = [
@@ -84,7 +99,6 @@ def _names_site(segment: str, sites: set[str]) -> bool:
     if len(segment.split()) > _MAX_SITE_WORDS:
         return False
     return any((len(s) >= 3 and s in key) or (len(key) >= 4 and key in s) for s in sites)
-
 
 
 def _first_h1(root: HtmlElement) -> str | None:

@@ -5,6 +5,7 @@ says exactly which documents a correct crawl of it must produce. Run it by hand 
 ``python -m pipeline.fixture_site --port 8765``.
 """
 
+from pipeline.fixture_site.mutations import new_article
 from pipeline.fixture_site.server import FixtureSite, RequestRecord, serve_forever
 
-__all__ = ["FixtureSite", "RequestRecord", "serve_forever"]
+__all__ = ["FixtureSite", "RequestRecord", "new_article", "serve_forever"]

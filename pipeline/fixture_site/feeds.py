@@ -43,9 +43,9 @@ def newest(articles: list[FixtureArticle]) -> datetime:
     return max(a.last_modified for a in articles)
 
 
-def rss(base: str) -> bytes:
+def rss(base: str, items: list[FixtureArticle] | None = None) -> bytes:
     """RSS 2.0 with RFC 822 dates; two items link with utm_* parameters as real feeds do."""
-    items = catalog.feed_articles()
+    items = catalog.feed_articles() if items is None else items
     root = ET.Element("rss", {"version": "2.0"})
     channel = _sub(root, "channel")
     _sub(channel, "title", SITE_NAME)
@@ -72,9 +72,9 @@ def rss(base: str) -> bytes:
     return _serialize(root)
 
 
-def atom(base: str) -> bytes:
+def atom(base: str, items: list[FixtureArticle] | None = None) -> bytes:
     """Atom 1.0 carrying the same entries as the RSS feed, with published and updated."""
-    items = catalog.feed_articles()
+    items = catalog.feed_articles() if items is None else items
     root = ET.Element(f"{{{ATOM_NS}}}feed")
     _sub(root, f"{{{ATOM_NS}}}title", SITE_NAME)
     _sub(root, f"{{{ATOM_NS}}}id", f"{base}/")
@@ -95,20 +95,21 @@ def atom(base: str) -> bytes:
     return _serialize(root)
 
 
-def sitemap_index(base: str) -> bytes:
+def sitemap_index(base: str, children: dict[str, list[FixtureArticle]] | None = None) -> bytes:
     root = ET.Element(f"{{{SITEMAP_NS}}}sitemapindex")
     for path in catalog.SITEMAP_SECTIONS:
+        listed = children[path] if children is not None else catalog.sitemap_articles(path)
         entry = _sub(root, f"{{{SITEMAP_NS}}}sitemap")
         _sub(entry, f"{{{SITEMAP_NS}}}loc", f"{base}{path}")
-        _sub(entry, f"{{{SITEMAP_NS}}}lastmod", newest(catalog.sitemap_articles(path)).isoformat())
+        _sub(entry, f"{{{SITEMAP_NS}}}lastmod", newest(listed).isoformat())
     return _serialize(root)
 
 
-def child_sitemap(base: str, path: str) -> bytes:
+def child_sitemap(base: str, path: str, items: list[FixtureArticle] | None = None) -> bytes:
     """A <urlset>; the news one adds Google News tags (publication date and title)."""
     root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
     with_news = path.endswith("news.xml")
-    for a in catalog.sitemap_articles(path):
+    for a in catalog.sitemap_articles(path) if items is None else items:
         url = _sub(root, f"{{{SITEMAP_NS}}}url")
         _sub(url, f"{{{SITEMAP_NS}}}loc", f"{base}{a.path}")
         _sub(url, f"{{{SITEMAP_NS}}}lastmod", a.last_modified.isoformat())

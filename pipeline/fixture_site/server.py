@@ -19,7 +19,8 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from pipeline.fixture_site.model import SITE_NAME
+from pipeline.fixture_site.model import SITE_NAME, FixtureArticle
+from pipeline.fixture_site.mutations import Edition
 from pipeline.fixture_site.routes import Resource, SiteBuild
 
 logger = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class FixtureSite:
         self._lock = threading.Lock()
         self._requests: list[RequestRecord] = []
         self._builds: dict[str, SiteBuild] = {}
+        self._edition = Edition()
 
     # ------------------------------------------------------------------ public API
 
@@ -106,6 +108,21 @@ class FixtureSite:
     def url(self, path: str) -> str:
         """Absolute URL of a root-relative path on this server."""
         return f"{self.base_url}{path}"
+
+    def revise(self, path: str, paragraph: str, *, at: datetime | None = None) -> FixtureArticle:
+        """Append a paragraph to the article at ``path``: new ETag, Last-Modified, feed dates."""
+        with self._lock:
+            revised = self._edition.revise(path, paragraph, at)
+            for build in self._builds.values():
+                self._edition.apply(build)
+        return revised
+
+    def publish(self, article: FixtureArticle) -> None:
+        """Put a new article online and into the feeds and sitemaps (see ``new_article``)."""
+        with self._lock:
+            self._edition.publish(article)
+            for build in self._builds.values():
+                self._edition.apply(build)
 
     def start(self) -> FixtureSite:
         if self._server is not None:
@@ -157,6 +174,7 @@ class FixtureSite:
                 if len(self._builds) >= _MAX_BUILDS and self._base_url in self._builds:
                     return self._builds[self._base_url]
                 build = SiteBuild(base_url)
+                self._edition.apply(build)
                 self._builds[base_url] = build
             return build
 

@@ -1,23 +1,26 @@
 """Write articles in batches: skip unchanged ones, retry what can be retried, park the rest.
 
 The helpers' defaults are a trap for an archive: ``max_retries=0`` and ``raise_on_error=True``
-abort a whole run on the first bad document. Here every item's result is read: 429s are retried with
-back-off by the helper, connection errors by the transport, and whatever still fails lands in the
-dead-letter file with the node's reason.
+abort a whole run on the first bad document. Here every item's result is read
+(``pipeline.index.delivery``): 429s, 5xx and dropped connections are retried with back-off, a 413
+splits the batch, what the node refuses lands in the dead-letter file with its reason, and what it
+cannot take now (down, write-blocked) lands in the spool for ``newsarchive replay``.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
-from elasticsearch.helpers import async_streaming_bulk
 
 from pipeline.index.deadletter import DeadLetterFile
+from pipeline.index.delivery import OK, RETRYABLE, STALE, Backoff, deliver
+from pipeline.index.spool import Spool
 from pipeline.items import Article
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ class BatchOutcome:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     parked: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
+    # Not refused but not taken now (cluster down, write block, 429s past the budget): in the spool.
+    spooled: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
 
 
 def to_actions(articles: Iterable[Article], index: str) -> Iterator[dict[str, Any]]:
@@ -48,21 +53,99 @@ def to_actions(articles: Iterable[Article], index: str) -> Iterator[dict[str, An
             "_index": index,
             "_id": article.id,
             "_source": article.to_document(),
+            **version_of(article),
         }
 
 
-async def stored_hashes(
+def version_of(article: Article) -> dict[str, Any]:
+    """External version = fetch time in ms: a stale re-crawl cannot overwrite a newer capture.
+
+    ``external_gte`` rather than ``external``: a bulk re-sent after its response was lost carries
+    the same version and must succeed again (idempotent), while an older capture gets a 409.
+    """
+    return {"version": int(article.fetched_at.timestamp() * 1000), "version_type": "external_gte"}
+
+
+@dataclass(frozen=True)
+class StoredState:
+    """What a stored document says about itself that a new capture must carry forward."""
+
+    content_hash: str
+    url: str | None = None
+    canonical_url: str | None = None
+    published_at: str | None = None
+    updated_at: str | None = None
+    revision: int = 1
+
+
+async def stored_states(
     client: AsyncElasticsearch, index: str, ids: Sequence[str]
-) -> dict[str, str]:
-    """The content hash stored for each id that exists: one round trip per batch, not per item."""
+) -> dict[str, StoredState]:
+    """Hash, dates and revision of each id that exists: one round trip per batch, not per item."""
     if not ids:
         return {}
-    response = await client.mget(index=index, ids=list(ids), source_includes=["content_hash"])
-    hashes: dict[str, str] = {}
+    response = await client.mget(
+        index=index,
+        ids=list(ids),
+        source_includes=[
+            "content_hash",
+            "url",
+            "canonical_url",
+            "published_at",
+            "updated_at",
+            "revision",
+        ],
+    )
+    states: dict[str, StoredState] = {}
     for doc in response["docs"]:
         if doc.get("found"):
-            hashes[doc["_id"]] = doc["_source"].get("content_hash", "")
-    return hashes
+            src = doc["_source"]
+            states[doc["_id"]] = StoredState(
+                content_hash=src.get("content_hash", ""),
+                url=src.get("url"),
+                canonical_url=src.get("canonical_url"),
+                published_at=src.get("published_at"),
+                updated_at=src.get("updated_at"),
+                revision=int(src.get("revision") or 1),
+            )
+    return states
+
+
+def as_revision(article: Article, stored: StoredState) -> Article:
+    """A changed article as the next revision of its stored document.
+
+    The first publication date stays (a revision does not re-publish), ``updated_at`` moves to
+    the page's own modification date when it is newer than the stored one, else to the fetch
+    time, and the revision counter goes up by one.
+    """
+    published = _parse(stored.published_at) or article.published_at
+    previous = _parse(stored.updated_at)
+    updated = article.updated_at
+    if updated is None or (previous is not None and updated <= previous):
+        updated = article.fetched_at
+    return replace(
+        article, published_at=published, updated_at=updated, revision=stored.revision + 1
+    )
+
+
+def _variant_of(article: Article, stored: StoredState) -> bool:
+    """An AMP/print/tracking variant never replaces a document made from the canonical page.
+
+    Within one run the dedupe stage keeps the first of them; across runs (a resumed crawl, a
+    variant linked only from a new page) the variant's slightly different extraction would
+    otherwise count as a revision of the article.
+    """
+    from_variant = article.url != article.canonical_url
+    return from_variant and stored.url is not None and stored.url == stored.canonical_url
+
+
+def _parse(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 async def write_batch(
@@ -72,50 +155,57 @@ async def write_batch(
     index: str,
     dead_letter: DeadLetterFile,
     retry: RetryPolicy | None = None,
+    spool: Spool | None = None,
 ) -> BatchOutcome:
-    """Index one batch and account for every article in it."""
+    """Index one batch and account for every article in it (spooled when the cluster is away)."""
     retry = retry or RetryPolicy()
     outcome = BatchOutcome()
     try:
-        known = await stored_hashes(client, index, [a.id for a in articles])
+        known = await stored_states(client, index, [a.id for a in articles])
     except (ApiError, TransportError) as exc:
         # Without the lookup we cannot tell unchanged from changed: write everything (idempotent).
         log.warning("content-hash lookup failed, writing the whole batch: %s", exc)
         known = {}
     pending: list[Article] = []
     for article in articles:
-        if known.get(article.id) == article.content_hash:
+        stored = known.get(article.id)
+        if stored is None:
+            pending.append(article)
+        elif stored.content_hash == article.content_hash or _variant_of(article, stored):
             outcome.unchanged.append(article.id)
         else:
-            pending.append(article)
+            pending.append(as_revision(article, stored))
     by_id = {a.id: a for a in pending}
-    async for ok, info in async_streaming_bulk(
-        client,
-        to_actions(pending, index),
-        chunk_size=max(1, len(pending)),
-        max_retries=retry.max_retries,
-        initial_backoff=retry.initial_backoff,
-        max_backoff=retry.max_backoff,
-        raise_on_error=False,
-        raise_on_exception=False,
-        yield_ok=True,
-    ):
-        item = next(iter(info.values()))
-        doc_id = str(item.get("_id"))
-        if ok:
-            (outcome.created if item.get("result") == "created" else outcome.updated).append(doc_id)
+    backoff = Backoff(retry.max_retries, retry.initial_backoff, retry.max_backoff)
+    async for d in deliver(client, list(to_actions(pending, index)), backoff):
+        doc_id = d.doc_id
+        if d.kind == OK:
+            (outcome.created if d.result == "created" else outcome.updated).append(doc_id)
             continue
-        reason = _reason(item)
+        if d.kind == STALE:
+            # The stored copy was fetched later than this one: keep it, write nothing.
+            log.info("document %s not overwritten by an older capture: %s", doc_id, d.reason)
+            outcome.unchanged.append(doc_id)
+            continue
+        if d.kind == RETRYABLE and spool is not None:
+            spool.add(d.action, d.reason)
+            outcome.spooled.append((doc_id, d.reason))
+            continue
         refused = by_id.get(doc_id)
         dead_letter.park(
             doc_id=doc_id,
             index=index,
-            document=refused.to_document() if refused else item.get("data", {}),
-            reason=reason,
-            status=item.get("status"),
+            document=refused.to_document() if refused else d.action["_source"],
+            reason=d.reason,
+            status=d.status,
         )
-        outcome.parked.append((doc_id, reason))
-        log.error("document %s parked in %s: %s", doc_id, dead_letter.path, reason)
+        outcome.parked.append((doc_id, d.reason))
+        log.error("document %s parked in %s: %s", doc_id, dead_letter.path, d.reason)
+    if outcome.spooled and spool is not None:
+        first_reason = outcome.spooled[0][1]
+        log.warning(
+            "%d documents spooled in %s: %s", len(outcome.spooled), spool.path, first_reason
+        )
     return outcome
 
 

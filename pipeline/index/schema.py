@@ -64,8 +64,24 @@ MAPPINGS: dict[str, Any] = {
         "section": {"type": "keyword", "normalizer": "lowercase"},
         "language": {"type": "keyword"},
         "article_type": {"type": "keyword"},
+        "author_role": {"type": "keyword", "ignore_above": 256},
+        "original_publication": {"type": "keyword", "ignore_above": 256},
+        "opinion_kind": {"type": "keyword"},
         "content_hash": {"type": "keyword"},
         "word_count": {"type": "integer"},
+        # Incremental crawls: how many times the content changed (1 = as first indexed), and
+        # where the raw capture lies in the WARC archive (file relative to the archive root).
+        "revision": {"type": "integer"},
+        "warc": {"properties": {"file": {"type": "keyword"}, "offset": {"type": "long"}}},
+        # Near-duplicates (pipeline.neardup): copies of one article share ``group`` (collapse
+        # on it); ``bands`` are the LSH keys looked up at index time; ``signature`` is only kept.
+        "neardup": {
+            "properties": {
+                "group": {"type": "keyword"},
+                "bands": {"type": "keyword"},
+                "signature": {"type": "binary"},
+            }
+        },
     },
 }
 

@@ -1,6 +1,32 @@
-"""One query layer for every way of searching the archive (CLI now; web page and API later)."""
+"""One query layer for every way of searching the archive: the CLI, the web page and the API."""
 
+from pipeline.search.export import export_rows, stream_export
 from pipeline.search.query import SearchRequest, build_query
-from pipeline.search.service import Hit, SearchResult, search
+from pipeline.search.service import (
+    Bucket,
+    Copy,
+    Document,
+    FacetValue,
+    Hit,
+    SearchResult,
+    get_document,
+    search,
+)
+from pipeline.search.syntax import QuerySyntaxError, parse
 
-__all__ = ["Hit", "SearchRequest", "SearchResult", "build_query", "search"]
+__all__ = [
+    "Bucket",
+    "Copy",
+    "Document",
+    "FacetValue",
+    "Hit",
+    "QuerySyntaxError",
+    "SearchRequest",
+    "SearchResult",
+    "build_query",
+    "export_rows",
+    "get_document",
+    "parse",
+    "search",
+    "stream_export",
+]

@@ -21,7 +21,9 @@ from twisted.python.failure import Failure
 
 from pipeline.config import Source
 from pipeline.items import FetchFailure, RawArticle
+from pipeline.safety import refusal_reason
 from pipeline.spiders.discovery import Entry, feed_entries, sitemap_content
+from pipeline.state.middleware import UnchangedSinceLastSeen
 from pipeline.urls import strip_tracking
 
 
@@ -43,8 +45,9 @@ class SourceSpider(Spider):
     def parse_feed(self, response: Response) -> Iterator[Any]:
         try:
             entries = feed_entries(response.body, max_items=self._max_items())
-        except ValueError as exc:
-            yield self._failure(response.url, "bad_feed", "feed", str(exc))
+        except ValueError as exc:  # too_large and unsafe_xml errors carry their own reason
+            reason = getattr(exc, "reason", "bad_feed")
+            yield self._failure(response.url, reason, "feed", str(exc))
             return
         self.crawler.stats.inc_value("discovery/feed_entries", len(entries))
         yield from self._article_requests(entries, "feed")
@@ -54,8 +57,9 @@ class SourceSpider(Spider):
             content = sitemap_content(
                 response.body, max_size=self._max_size(), max_items=self._max_items()
             )
-        except ValueError as exc:
-            yield self._failure(response.url, "bad_sitemap", "sitemap", str(exc))
+        except ValueError as exc:  # too_large and unsafe_xml errors carry their own reason
+            reason = getattr(exc, "reason", "bad_sitemap")
+            yield self._failure(response.url, reason, "sitemap", str(exc))
             return
         if content.is_index:
             for entry in content.entries:
@@ -84,17 +88,23 @@ class SourceSpider(Spider):
             fetched_at=datetime.now(UTC),
             discovered_via=str(response.meta.get("via", "page")),
             hints=dict(response.meta.get("hints", {})),
+            warc=response.meta.get("warc"),
         )
         # Articles link to other articles (related stories, inline links, other formats):
         # following them finds what sections and feeds no longer list. DEPTH_LIMIT bounds it.
         yield from self._follow_links(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
+        if isinstance(failure.value, UnchangedSinceLastSeen):
+            return  # not fetched at all: a feed or sitemap date says nothing changed
         request = failure.request  # type: ignore[attr-defined]
         reason = _failure_reason(failure)
-        yield self._failure(
-            request.url, reason, str(request.meta.get("kind", "page")), failure.getErrorMessage()
-        )
+        # After redirects, account for the URL the crawl asked for, not the last hop.
+        url = (request.meta.get("redirect_urls") or [request.url])[0]
+        detail = failure.getErrorMessage()
+        if url != request.url:
+            detail = f"at {request.url[:300]}: {detail}"
+        yield self._failure(url, reason, str(request.meta.get("kind", "page")), detail)
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -160,7 +170,14 @@ class SourceSpider(Spider):
 def _failure_reason(failure: Failure) -> str:
     """A short, stable code for why a request failed, used as the skip reason."""
     error = failure.value
+    request = getattr(failure, "request", None)
+    url = request.url if request is not None else ""
+    refused = refusal_reason(error, url) if error is not None else None
+    if refused is not None:  # a safety refusal: ssrf_blocked, too_large, url_too_long, ...
+        return refused[0]
     if isinstance(error, HttpError):
+        if error.response.status == 304:
+            return "not_modified"  # a conditional GET: the page is as we stored it
         return f"http_{error.response.status}"
     if isinstance(error, IgnoreRequest):
         return "robots_denied" if "robots" in str(error).lower() else "ignored"

@@ -46,9 +46,20 @@ def test_seed_op_ed_stamp_becomes_updated_at_and_never_appears_in_the_body(name:
     assert page.updated_at is not None
     assert page.updated_at.date() == date(2016, 7, 27)
     assert page.updated_at.tzinfo is not None
-    for junk in ("Last Updated", "07/27/2016", "Get the latest updates", "right on your browser",
-                 "Advertisement", "newsletter", "cookies", "Share this article", "Comments",
-                 "Related", "Most read", "All rights reserved"):
+    for junk in (
+        "Last Updated",
+        "07/27/2016",
+        "Get the latest updates",
+        "right on your browser",
+        "Advertisement",
+        "newsletter",
+        "cookies",
+        "Share this article",
+        "Comments",
+        "Related",
+        "Most read",
+        "All rights reserved",
+    ):
         assert junk.lower() not in page.body.lower()
 
 
@@ -62,13 +73,13 @@ def test_semantic_variant_reads_metadata_from_json_ld_meta_tags_and_byline() -> 
         "https://www.riverside-ledger.example/opinions/russias-pursuit-of-peace-and-partnership/"
     )
     assert page.description is not None and page.description.startswith("Russia's foreign")
-    assert page.date_source == {"updated": "visible"}
+    assert page.date_source == {"published": "undated", "updated": "visible"}
     assert page.published_at is None
 
 
 def test_plain_div_variant_without_structured_data_has_only_the_stamp_as_date() -> None:
     page = extract_fixture("seed-op-ed-divs.html", SEED_VARIANTS["seed-op-ed-divs.html"])
-    assert page.date_source == {"updated": "visible"}
+    assert page.date_source == {"published": "undated", "updated": "visible"}
     assert page.published_at is None
     assert page.updated_at == datetime(2016, 7, 27, tzinfo=UTC)
     assert page.section == "opinions"  # from the URL
@@ -76,8 +87,11 @@ def test_plain_div_variant_without_structured_data_has_only_the_stamp_as_date() 
 
 
 def test_a_stamp_later_than_the_fetch_time_is_not_a_date() -> None:
-    page = extract_fixture("seed-op-ed-divs.html", SEED_VARIANTS["seed-op-ed-divs.html"],
-                           fetched_at=datetime(2016, 1, 1, tzinfo=UTC))
+    page = extract_fixture(
+        "seed-op-ed-divs.html",
+        SEED_VARIANTS["seed-op-ed-divs.html"],
+        fetched_at=datetime(2016, 1, 1, tzinfo=UTC),
+    )
     assert page.updated_at is None
     assert page.body == SEED_BODY
 
@@ -100,7 +114,7 @@ def russian_page(declared_charset: str) -> bytes:
         f'<html><head><meta http-equiv="Content-Type" content="text/html; '
         f'charset={declared_charset}"><title>Город готов к зиме</title></head><body>'
         f'<div id="menu"><a href="/">Главная</a> <a href="/news">Новости</a></div>'
-        f"<h1>Город готов к зиме</h1><div class=\"text\">{paragraphs}</div></body></html>"
+        f'<h1>Город готов к зиме</h1><div class="text">{paragraphs}</div></body></html>'
     )
     return html.encode("cp1251")
 
@@ -112,8 +126,11 @@ def russian_page(declared_charset: str) -> bytes:
 def test_windows_1251_page_decodes_whatever_its_label_says(
     declared: str, http_encoding: str | None
 ) -> None:
-    page = extract(russian_page(declared), "http://gorod.example/news/1",
-                   ExtractOptions(http_encoding=http_encoding))
+    page = extract(
+        russian_page(declared),
+        "http://gorod.example/news/1",
+        ExtractOptions(http_encoding=http_encoding),
+    )
     assert "\ufffd" not in page.body
     assert page.body == "\n\n".join(RUSSIAN_PARAGRAPHS)
     assert page.title == "Город готов к зиме"
@@ -148,12 +165,16 @@ def test_a_page_without_article_text_is_an_empty_body_error(page: bytes) -> None
     assert raised.value.reason == "empty_body"
 
 
-@pytest.mark.parametrize("data", [
-    b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
-    b'{"status": "ok", "items": []}',
-    b"Just a plain text file, with no markup at all.\n",
-], ids=["pdf", "png", "json", "text"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        b'{"status": "ok", "items": []}',
+        b"Just a plain text file, with no markup at all.\n",
+    ],
+    ids=["pdf", "png", "json", "text"],
+)
 def test_input_that_is_not_html_is_a_not_html_error(data: bytes) -> None:
     with pytest.raises(ExtractionError) as raised:
         extract(data, "https://ledger.example/file")
@@ -170,15 +191,27 @@ def test_a_pdf_given_as_text_is_also_not_html() -> None:
 
 
 def test_related_articles_and_comments_are_never_part_of_the_body() -> None:
-    page = extract_fixture("related-and-comments.html",
-                           "https://www.millbrook-gazette.example/local/cycle-lane-approved/")
+    page = extract_fixture(
+        "related-and-comments.html",
+        "https://www.millbrook-gazette.example/local/cycle-lane-approved/",
+    )
     paragraphs = page.body.split("\n\n")
     assert paragraphs[0].startswith("Millbrook's planning committee has approved")
     assert paragraphs[-1].startswith("The scheme will cost")
     assert len(paragraphs) == 6
-    for leaked in ("Railway bridge", "Market hall", "flood defences", "Food waste", "bikedad",
-                   "About time", "potholes", "ring-fenced", "More stories", "conversation",
-                   "Storm damage"):
+    for leaked in (
+        "Railway bridge",
+        "Market hall",
+        "flood defences",
+        "Food waste",
+        "bikedad",
+        "About time",
+        "potholes",
+        "ring-fenced",
+        "More stories",
+        "conversation",
+        "Storm damage",
+    ):
         assert leaked not in page.body
     assert page.authors == ["Priya Shah"]
     assert page.published_at == datetime(2023, 5, 4, 7, 30, tzinfo=UTC)
@@ -216,8 +249,7 @@ def test_paragraph_order_headings_lists_and_quotes_inside_the_article_are_kept()
         "From October every household in the district will sort its waste into four containers "
         "instead of two, the council confirmed on Monday after a year of trials.",
         "What goes where",
-        "The new containers are colour-coded, and the council will deliver them during "
-        "September:",
+        "The new containers are colour-coded, and the council will deliver them during September:",
         "Blue bin: paper, cardboard and clean food cartons.",
         "Green bin: garden waste, collected every two weeks.",
         "Grey caddy: food waste, collected every week.",

@@ -9,8 +9,10 @@ from pipeline.extract.blocks import text_blocks
 from pipeline.extract.clean import clean_tree
 from pipeline.extract.hints import Purpose, purpose_of_names, words
 
-PROSE = ("The committee met for four hours on Tuesday and agreed, after a long debate, to "
-         "publish its findings before the end of the month. ")
+PROSE = (
+    "The committee met for four hours on Tuesday and agreed, after a long debate, to "
+    "publish its findings before the end of the month. "
+)
 
 
 def cleaned_text(html: str, **options: object) -> str:
@@ -19,8 +21,12 @@ def cleaned_text(html: str, **options: object) -> str:
     return " ".join(block.text for block in text_blocks(body))
 
 
-def names(class_: str | None = None, id_: str | None = None, role: str | None = None,
-          aria: str | None = None) -> Purpose:
+def names(
+    class_: str | None = None,
+    id_: str | None = None,
+    role: str | None = None,
+    aria: str | None = None,
+) -> Purpose:
     return purpose_of_names((class_, id_, role, aria, None, None))
 
 
@@ -29,29 +35,32 @@ def test_names_are_split_at_punctuation_and_camel_case_humps() -> None:
     assert words("ad-slot_top") == ["ad", "slot", "top"]
 
 
-@pytest.mark.parametrize(("class_", "expected"), [
-    ("share-bar", Purpose.BOILERPLATE),
-    ("relatedArticles", Purpose.BOILERPLATE),
-    ("ad-slot", Purpose.BOILERPLATE),
-    ("newsletter-signup", Purpose.BOILERPLATE),
-    ("cookie-consent", Purpose.BOILERPLATE),
-    ("most-read", Purpose.BOILERPLATE),
-    ("see-also", Purpose.BOILERPLATE),
-    ("youMayLike", Purpose.BOILERPLATE),
-    ("js-comments-list", Purpose.COMMENTS),
-    ("breadcrumbs", Purpose.BOILERPLATE),
-    ("push-prompt", Purpose.BOILERPLATE),
-    ("comments-section", Purpose.COMMENTS),
-    ("site-masthead", Purpose.BOILERPLATE),
-    ("article-header", Purpose.CONTENT),  # holds the standfirst; the headline is dropped later
-    ("story-body", Purpose.CONTENT),
-    ("shadow-box", Purpose.CONTENT),
-    ("download-links", Purpose.CONTENT),
-    ("has-comments", Purpose.CONTENT),
-    ("no-ads article", Purpose.CONTENT),
-    ("commentary", Purpose.CONTENT),
-    ("paywall", Purpose.CONTENT),
-])
+@pytest.mark.parametrize(
+    ("class_", "expected"),
+    [
+        ("share-bar", Purpose.BOILERPLATE),
+        ("relatedArticles", Purpose.BOILERPLATE),
+        ("ad-slot", Purpose.BOILERPLATE),
+        ("newsletter-signup", Purpose.BOILERPLATE),
+        ("cookie-consent", Purpose.BOILERPLATE),
+        ("most-read", Purpose.BOILERPLATE),
+        ("see-also", Purpose.BOILERPLATE),
+        ("youMayLike", Purpose.BOILERPLATE),
+        ("js-comments-list", Purpose.COMMENTS),
+        ("breadcrumbs", Purpose.BOILERPLATE),
+        ("push-prompt", Purpose.BOILERPLATE),
+        ("comments-section", Purpose.COMMENTS),
+        ("site-masthead", Purpose.BOILERPLATE),
+        ("article-header", Purpose.CONTENT),  # holds the standfirst; the headline is dropped later
+        ("story-body", Purpose.CONTENT),
+        ("shadow-box", Purpose.CONTENT),
+        ("download-links", Purpose.CONTENT),
+        ("has-comments", Purpose.CONTENT),
+        ("no-ads article", Purpose.CONTENT),
+        ("commentary", Purpose.CONTENT),
+        ("paywall", Purpose.CONTENT),
+    ],
+)
 def test_class_names_say_what_an_element_is(class_: str, expected: Purpose) -> None:
     assert names(class_=class_) is expected
 

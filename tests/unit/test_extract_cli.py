@@ -14,8 +14,24 @@ from pipeline.extract.__main__ import main
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 SEED = PAGES / "seed-op-ed-article.html"
-FIELDS = {"path", "url", "title", "authors", "published_at", "updated_at", "date_source",
-          "section", "article_type", "language", "description", "canonical_url", "body"}
+FIELDS = {
+    "path",
+    "url",
+    "title",
+    "authors",
+    "published_at",
+    "updated_at",
+    "date_source",
+    "section",
+    "article_type",
+    "language",
+    "description",
+    "canonical_url",
+    "body",
+    "author_role",
+    "original_publication",
+    "opinion_kind",
+}
 
 
 def run(argv: list[str]) -> tuple[int, list[dict[str, object]]]:
@@ -32,6 +48,8 @@ def test_each_file_gives_one_record_in_input_order(tmp_path: Path) -> None:
     assert set(records[0]) == FIELDS
     assert records[0]["title"] == "Russia's Pursuit of Peace and Partnership"
     assert records[0]["updated_at"] == "2016-07-27T00:00:00+00:00"
+    assert records[0]["author_role"] == "foreign minister"
+    assert records[0]["original_publication"] == "The Washington Post"
     assert records[0]["url"] == SEED.resolve().as_uri()
 
 
@@ -59,7 +77,8 @@ def test_paths_can_come_from_a_list_file(tmp_path: Path) -> None:
     listing.write_text(f"{SEED}\n\n{PAGES / 'seed-op-ed-divs.html'}\n", encoding="utf-8")
     _, records = run(["--paths-from", str(listing)])
     assert [Path(str(r["path"])).name for r in records] == [
-        "seed-op-ed-article.html", "seed-op-ed-divs.html",
+        "seed-op-ed-article.html",
+        "seed-op-ed-divs.html",
     ]
 
 
@@ -72,8 +91,9 @@ def test_the_module_runs_as_a_command(via: str) -> None:
     else:
         args += ["--paths-from", "-"]
         stdin = f"{SEED}\n"
-    proc = subprocess.run(args, input=stdin, capture_output=True, text=True, check=False,
-                          timeout=120)
+    proc = subprocess.run(
+        args, input=stdin, capture_output=True, text=True, check=False, timeout=120
+    )
     assert proc.returncode == 0, proc.stderr
     (record,) = [json.loads(line) for line in proc.stdout.splitlines()]
     assert record["article_type"] == "opinion"

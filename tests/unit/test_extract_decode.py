@@ -56,12 +56,15 @@ def test_utf8_with_a_few_broken_bytes_stays_utf8() -> None:
     assert text.count("\ufffd") == 1
 
 
-@pytest.mark.parametrize(("text", "codec"), [
-    ("Café crème brûlée à la française, déjà vu, dit-il à l'élève.", "cp1252"),
-    ("¿Qué pasó en la reunión? El alcalde explicó que la obra costará más.", "cp1252"),
-    ("Москва готовится к зиме: снегоуборочная техника проверена и готова.", "cp1251"),
-    ("Zażółć gęślą jaźń, polski tekst o mieście i rzece, który ma znaki.", "cp1250"),
-])
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("Café crème brûlée à la française, déjà vu, dit-il à l'élève.", "cp1252"),
+        ("¿Qué pasó en la reunión? El alcalde explicó que la obra costará más.", "cp1252"),
+        ("Москва готовится к зиме: снегоуборочная техника проверена и готова.", "cp1251"),
+        ("Zażółć gęślą jaźń, polski tekst o mieście i rzece, który ma znaki.", "cp1250"),
+    ],
+)
 def test_unlabelled_legacy_pages_are_detected(text: str, codec: str) -> None:
     data = f"<html><body><p>{text}</p><p>{text}</p></body></html>".encode(codec)
     assert text in decode_html(data)
@@ -77,13 +80,24 @@ def test_meta_http_equiv_charset_is_found() -> None:
     assert declared_charset(data) == "windows-1251"
 
 
-@pytest.mark.parametrize(("label", "codec"), [
-    ("UTF-8", "utf-8"), ("utf8", "utf-8"), ("latin1", "cp1252"), ("ISO-8859-1", "cp1252"),
-    ("windows-1251", "cp1251"), ("gb2312", "gb18030"), ("utf-16", "utf-8"),
-    ("no-such-charset", None), ("", None), (None, None),
-])
-def test_charset_labels_map_to_the_codecs_browsers_use(label: str | None,
-                                                       codec: str | None) -> None:
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("UTF-8", "utf-8"),
+        ("utf8", "utf-8"),
+        ("latin1", "cp1252"),
+        ("ISO-8859-1", "cp1252"),
+        ("windows-1251", "cp1251"),
+        ("gb2312", "gb18030"),
+        ("utf-16", "utf-8"),
+        ("no-such-charset", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_charset_labels_map_to_the_codecs_browsers_use(
+    label: str | None, codec: str | None
+) -> None:
     assert codec_for_label(label) == codec
 
 
@@ -115,8 +129,10 @@ def test_an_xml_declaration_does_not_stop_parsing_text() -> None:
 
 def test_control_characters_in_the_text_are_dropped() -> None:
     filler = "<p>" + "An ordinary sentence of the article. " * 20 + "</p>"
-    page = extract(f"<html><body>{filler}<p>A bell\x07 and an\x1b escape.</p></body></html>",
-                   "https://x.example/a")
+    page = extract(
+        f"<html><body>{filler}<p>A bell\x07 and an\x1b escape.</p></body></html>",
+        "https://x.example/a",
+    )
     assert page.body.endswith("A bell and an escape.")
 
 
@@ -128,3 +144,15 @@ def test_deeply_nested_markup_keeps_its_text() -> None:
 def test_html_fragment_without_html_element_still_parses() -> None:
     root = parse_document("<div><p>Some text</p></div>")
     assert root.tag == "html"
+
+
+def test_double_escaped_entities_are_decoded_but_ampersands_in_names_stay() -> None:
+    html = (
+        "<html><body><article><p>The council&amp;#8217;s vote is due&amp;nbsp;soon, said "
+        "the chair of AT&amp;T's R&amp;D board &amp;mdash; after a long debate.</p>"
+        "</article></body></html>"
+    )
+    body = extract(html, "https://news.example/a").body
+    assert body == (
+        "The council’s vote is due soon, said the chair of AT&T's R&D board — after a long debate."
+    )

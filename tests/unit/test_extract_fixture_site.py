@@ -30,9 +30,9 @@ def fetch_and_extract(site: Any, article: manifest.ExpectedArticle) -> Extracted
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=[a.path for a in ARTICLES])
-def test_fixture_article_is_extracted_as_the_manifest_says(fixture_site: Any,
-                                                           article: manifest.ExpectedArticle
-                                                           ) -> None:
+def test_fixture_article_is_extracted_as_the_manifest_says(
+    fixture_site: Any, article: manifest.ExpectedArticle
+) -> None:
     page = fetch_and_extract(fixture_site, article)
     assert page.body == article.body
     assert page.title == article.title

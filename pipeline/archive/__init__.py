@@ -1,0 +1,18 @@
+"""The raw archive: every response the spiders receive, with its request, in gzip WARC files.
+
+``WarcArchive`` (a Scrapy extension) writes them through ``RotatingWarcWriter``; each capture's
+place (``WarcLocation``: file relative to the archive root, byte offset of its gzip member) goes
+into the indexed document, and ``read_capture`` reads it back for re-processing, offline.
+"""
+
+from pipeline.archive.reader import Capture, iter_captures, read_capture
+from pipeline.archive.writer import RotatingWarcWriter, WarcLocation, warc_root
+
+__all__ = [
+    "Capture",
+    "RotatingWarcWriter",
+    "WarcLocation",
+    "iter_captures",
+    "read_capture",
+    "warc_root",
+]

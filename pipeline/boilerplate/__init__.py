@@ -1,0 +1,69 @@
+"""Learned site boilerplate: lines a source's template repeats across its article bodies.
+
+The crawl observes every extracted body (``SiteLearner.observe``) and strips what has been
+learned from later ones (``SiteLearner.patterns``, handed to the extractor with the
+source's handwritten patterns). ``newsarchive boilerplate show|accept|reject SOURCE``
+reviews what was learned. The rules live in ``learn``, the memory in ``store``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pipeline.boilerplate.learn import sightings
+from pipeline.boilerplate.store import (
+    ACCEPTED,
+    PENDING,
+    REJECTED,
+    BoilerplateStore,
+    Candidate,
+)
+
+__all__ = ["ACCEPTED", "PENDING", "REJECTED", "BoilerplateStore", "Candidate", "SiteLearner"]
+
+# Learned patterns are re-read after this many observed pages: often enough that a prompt
+# disappears soon after it is learned, rarely enough that the statistics query stays cheap.
+REFRESH_EVERY = 5
+
+
+class SiteLearner:
+    """One source's learner during a crawl: observes bodies, strips what it has learned.
+
+    It sees each body *before* stripping: a learned line that stopped being counted once it
+    was removed would lose its share of the source's pages and come back.
+    """
+
+    def __init__(self, store: BoilerplateStore, source: str) -> None:
+        self.store = store
+        self.source = source
+        self._patterns = store.applied_patterns(source)
+        self._since_refresh = 0
+
+    def patterns(self) -> tuple[re.Pattern[str], ...]:
+        """The learned patterns currently applied to this source's pages."""
+        return self._patterns
+
+    def observe(self, url: str, body: str, authors: Sequence[str]) -> None:
+        """Record one extracted body; refresh the applied patterns every few pages."""
+        paragraphs = [p for p in body.split("\n\n") if p.strip()]
+        self.store.observe(self.source, url, sightings(paragraphs, authors))
+        self._since_refresh += 1
+        if self._since_refresh >= REFRESH_EVERY:
+            self._patterns = self.store.applied_patterns(self.source)
+            self._since_refresh = 0
+
+    def clean(self, body: str) -> str:
+        """The body without the learned lines; paragraphs left empty disappear."""
+        if not self._patterns:
+            return body
+        kept = []
+        for paragraph in body.split("\n\n"):
+            lines = [
+                line
+                for line in paragraph.split("\n")
+                if not any(p.search(line) for p in self._patterns)
+            ]
+            if any(line.strip() for line in lines):
+                kept.append("\n".join(lines))
+        return "\n\n".join(kept)

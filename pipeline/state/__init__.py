@@ -1,0 +1,9 @@
+"""Durable crawl state: what each URL looked like when it was last fetched (``UrlStore``).
+
+The downloader middleware in ``pipeline.state.middleware`` reads it to send conditional requests
+and to skip feed and sitemap entries that have not changed since they were last seen.
+"""
+
+from pipeline.state.urlstore import UrlRecord, UrlStore, url_store_path
+
+__all__ = ["UrlRecord", "UrlStore", "url_store_path"]

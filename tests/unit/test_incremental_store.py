@@ -1,0 +1,67 @@
+"""The URL store and the rule that skips feed/sitemap entries unchanged since they were seen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.state import UrlRecord, UrlStore, url_store_path
+from pipeline.state.middleware import unchanged_by_date
+
+SEEN = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+
+
+def record(**changes: object) -> UrlRecord:
+    values: dict[str, object] = {
+        "url": "https://ledger.example/news/2026/04/30/story/",
+        "canonical_url": "https://ledger.example/news/2026/04/30/story/",
+        "etag": '"abc"',
+        "last_modified": "Thu, 30 Apr 2026 08:00:00 GMT",
+        "content_hash": "f" * 64,
+        "last_seen": SEEN,
+        "last_status": 200,
+    }
+    values.update(changes)
+    return UrlRecord(**values)  # type: ignore[arg-type]
+
+
+def test_records_survive_closing_and_reopening_the_store(tmp_path: Path) -> None:
+    path = url_store_path(tmp_path)
+    with UrlStore(path) as store:
+        assert store.put_many([record()]) == 1
+    with UrlStore(path) as store:
+        assert store.get(record().url) == record()
+        assert store.get("https://ledger.example/other/") is None
+        assert store.count() == 1
+
+
+def test_a_newer_record_replaces_the_older_one(tmp_path: Path) -> None:
+    with UrlStore(url_store_path(tmp_path)) as store:
+        store.put_many([record()])
+        store.put_many([record(etag='"def"', last_status=304)])
+        stored = store.get(record().url)
+        assert stored is not None and stored.etag == '"def"' and stored.last_status == 304
+        assert store.count() == 1
+
+
+def test_a_sitemap_lastmod_not_after_the_stored_last_modified_means_unchanged() -> None:
+    assert unchanged_by_date(record(), {"sitemap_lastmod": "2026-04-30T08:00:00+00:00"})
+    assert unchanged_by_date(record(), {"sitemap_lastmod": "2026-04-29"})
+    assert not unchanged_by_date(record(), {"sitemap_lastmod": "2026-04-30T08:00:01+00:00"})
+
+
+def test_a_feed_updated_date_counts_but_a_publication_date_does_not() -> None:
+    assert unchanged_by_date(record(), {"feed_updated": "Wed, 29 Apr 2026 10:00:00 GMT"})
+    # A revision keeps the publication date, so it can never prove "unchanged".
+    assert not unchanged_by_date(record(), {"feed_published": "Wed, 29 Apr 2026 10:00:00 GMT"})
+
+
+def test_without_a_last_modified_header_the_time_of_the_last_fetch_is_the_reference() -> None:
+    no_header = record(last_modified=None)
+    assert unchanged_by_date(no_header, {"sitemap_lastmod": "2026-05-01T11:00:00Z"})
+    assert not unchanged_by_date(no_header, {"sitemap_lastmod": "2026-05-01T13:00:00Z"})
+
+
+def test_no_usable_date_means_fetch() -> None:
+    assert not unchanged_by_date(record(), {})
+    assert not unchanged_by_date(record(), {"sitemap_lastmod": "yesterday-ish"})
