@@ -213,7 +213,12 @@ def build_parser() -> argparse.ArgumentParser:
         f"crawls the 'demo' source and searches for {DEMO_QUERY!r}.",
     )
     p.add_argument("--query", default=DEMO_QUERY, help=f"search to run at the end ({DEMO_QUERY!r})")
-    p.add_argument("--port", type=int, default=0, help="fixture site port (default: a free one)")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="fixture site port (default 8765, as in config/sources.yaml; a free one if taken)",
+    )
     p.set_defaults(handler=_demo)
     return parser
 
@@ -442,7 +447,12 @@ def _demo(args: argparse.Namespace) -> int:
     from pipeline.crawl import run_crawls, select_sources
     from pipeline.fixture_site import FixtureSite
 
-    with FixtureSite(port=args.port) as site:
+    try:
+        site = FixtureSite(port=args.port).start()
+    except OSError:
+        # The port is taken (another demo?): any free port works, URLs just differ.
+        site = FixtureSite(port=0).start()
+    try:
         os.environ["NEWSARCHIVE_DEMO_URL"] = site.base_url
         print(f"fixture news site at {site.base_url}")
         # The crawl refuses loopback addresses unless allowed: allow the fixture site's port only.
@@ -453,8 +463,12 @@ def _demo(args: argparse.Namespace) -> int:
                 "DOWNLOAD_DELAY": 0,
                 "AUTOTHROTTLE_ENABLED": False,
                 "NEWSARCHIVE_ALLOWED_NETWORKS": allowed,
+                # The demo shows its summary and a search; Scrapy's start-up lines are noise here.
+                "LOG_LEVEL": "WARNING",
             },
         )
+    finally:
+        site.stop()
     for s in summaries:
         print(_summary_text(s.to_dict()))
     print(f"\n$ newsarchive search {args.query}")

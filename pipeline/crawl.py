@@ -61,7 +61,7 @@ def run_crawls(
     # seen-request fingerprints kept there would otherwise filter out every URL of the next run.
     resumable = settings.getbool("NEWSARCHIVE_RESUMABLE", False)
     data_dir = settings.get("NEWSARCHIVE_DATA_DIR", "var")
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for source in sources:
         spidercls = spider_class_for(source)

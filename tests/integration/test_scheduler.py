@@ -218,7 +218,7 @@ SLOW = [
     "-s",
     "DOWNLOAD_DELAY=0.2",
     "-s",
-    "RANDOMIZE_DOWNLOAD_DELAY=False",
+    "DOWNLOAD_DELAY_JITTER=0",
     "-s",
     "CONCURRENT_REQUESTS_PER_DOMAIN=1",
 ]
