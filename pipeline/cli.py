@@ -27,7 +27,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except NewsArchiveError as exc:
-        print(f"newsarchive: error: {exc}", file=sys.stderr)
+        from pipeline.index.secrets import redact
+
+        print(f"newsarchive: error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -237,7 +239,9 @@ def _sources_file_arg(p: argparse.ArgumentParser) -> None:
 
 def _crawl(args: argparse.Namespace) -> int:
     from pipeline.crawl import run_crawls, select_sources
+    from pipeline.index import ClusterSettings
 
+    ClusterSettings.from_env()  # bad cluster settings (unverified remote TLS) fail here, first
     sources = select_sources(args.source, args.sources_file)
     overrides: dict[str, object] = {}
     for item in args.set:
@@ -306,7 +310,7 @@ def _search(args: argparse.Namespace) -> int:
     from pipeline.index import ClusterSettings, make_client
     from pipeline.search import SearchRequest, search
 
-    settings = ClusterSettings.from_env()
+    settings = ClusterSettings.for_search()  # read-only credentials when set
     index = args.index or settings.index_prefix
     request = SearchRequest(
         text=" ".join(args.query),
@@ -361,7 +365,7 @@ def _serve(args: argparse.Namespace) -> int:
     from pipeline.index import ClusterSettings, make_client
     from pipeline.search.web import create_app
 
-    settings = ClusterSettings.from_env()
+    settings = ClusterSettings.for_search()  # read-only credentials when set
     index = args.index or settings.index_prefix
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     with make_client(settings) as client:

@@ -5,7 +5,9 @@
     NewsArchiveError                 base of everything the project raises on purpose
     ├── ConfigError                  a bad config/ file: names file, source and field
     ├── ExtractionError              a page yields no article; ``reason`` is a short code
-    │                                (``empty_body``, ``not_html``, ``undecodable``)
+    │                                (``empty_body``, ``not_html``, ``undecodable``; past a
+    │                                bound of extract/limits.py: ``too_large``, ``too_deep``,
+    │                                ``timeout``)
     ├── ElasticsearchNodeError       the managed local node cannot be fetched or started
     └── IndexingError                writes to Elasticsearch failed beyond retries
 

@@ -23,6 +23,7 @@ from pipeline.boilerplate import BoilerplateStore, SiteLearner
 from pipeline.config import Source
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
+from pipeline.extractpool import ExtractPool
 from pipeline.index import (
     ClusterSettings,
     DeadLetterFile,
@@ -80,6 +81,10 @@ class ExtractPipeline:
         self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE", True)
         self.store: BoilerplateStore | None = None
         self.learners: dict[str, SiteLearner] = {}
+        # extract() in worker processes (pipeline.extractpool); 0 = inline, in the reactor thread.
+        self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
+        self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT", 0)
+        self.pool: ExtractPool | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -88,19 +93,37 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.learn:
             self.store = BoilerplateStore(self.data_dir)
+        if self.workers > 0:
+            self.pool = ExtractPool(self.workers, self.in_flight or 4 * self.workers)
 
     def close_spider(self) -> None:
         if self.store is not None:
             self.store.close()
             self.store = None
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, RawArticle):
             return item
+        if self.pool is not None:
+            return self._extract_in_pool(self.pool, item)  # Scrapy awaits the coroutine
         try:
             page = extract(item.body, item.url, self._options(item))
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        return self._finish(item, page)
+
+    async def _extract_in_pool(self, pool: ExtractPool, item: RawArticle) -> Article:
+        try:
+            page = await pool.extract(item.body, item.url, self._options(item))
+        except ExtractionError as exc:
+            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        return self._finish(item, page)
+
+    def _finish(self, item: RawArticle, page: ExtractedPage) -> Article:
+        """Learned boilerplate (observed in this process: its SQLite store lives here)."""
         learner = self._learner(item.source)
         if learner is not None:
             learner.observe(item.url, page.body, page.authors)

@@ -45,6 +45,30 @@ def article(title: str, body: str = "") -> bytes:
     ).encode("utf-8", "surrogatepass")
 
 
+def nested_divs(depth: int = 100_000) -> bytes:
+    """An article wrapped in ``depth`` nested ``<div>`` elements."""
+    inner = article("Buried under divs").split(b"<body>", 1)[1].split(b"</body>", 1)[0]
+    return b"<html><body>" + b"<div>" * depth + inner + b"</div>" * depth + b"</body></html>"
+
+
+def unclosed_tags(tags: bytes = b"<div><b><span>", size: int = 1024 * 1024) -> bytes:
+    """An article's text followed, inside its body, by ``size`` bytes of ``tags`` never closed."""
+    start = article("Never closed").rsplit(b"</article>", 1)[0]
+    return start + tags * (size // len(tags))
+
+
+def huge_text_node(chars: int) -> bytes:
+    """An article page with one more paragraph: a single text node of ``chars`` characters."""
+    start, end = article("One huge text node").rsplit(b"</article>", 1)
+    return start + b"<p>" + b"word " * (chars // 5) + b"</p></article>" + end
+
+
+def mislabelled(text: str, codec: str, label: str = "utf-8") -> bytes:
+    """An article in ``codec`` whose ``<meta charset>`` says ``label``."""
+    head = f'<!doctype html><html><head><meta charset="{label}"><title>{text[:30]}</title></head>'
+    return (head + f"<body><article><p>{text}</p></article></body></html>").encode(codec)
+
+
 @dataclass
 class Logged:
     path: str

@@ -5,13 +5,15 @@ place (``WarcLocation``: file relative to the archive root, byte offset of its g
 into the indexed document, and ``read_capture`` reads it back for re-processing, offline.
 """
 
-from pipeline.archive.reader import Capture, iter_captures, read_capture
+from pipeline.archive.reader import Capture, WarcCheck, check_warc, iter_captures, read_capture
 from pipeline.archive.writer import RotatingWarcWriter, WarcLocation, warc_root
 
 __all__ = [
     "Capture",
     "RotatingWarcWriter",
+    "WarcCheck",
     "WarcLocation",
+    "check_warc",
     "iter_captures",
     "read_capture",
     "warc_root",

@@ -24,6 +24,7 @@ from pipeline.extract.dates import choose_dates, url_candidates, visible_candida
 from pipeline.extract.decode import decode_html
 from pipeline.extract.kinds import OPINION, classify, opinion_kind
 from pipeline.extract.language import choose_language
+from pipeline.extract.limits import Deadline, ExtractLimits, check_size, check_tree
 from pipeline.extract.metadata import read_metadata
 from pipeline.extract.parse import check_bytes, parse_document
 from pipeline.extract.soup import soup_paragraphs
@@ -57,6 +58,8 @@ class ExtractOptions:
     # Who strips the boilerplate inside the article container: "lxml" (the whole job on the
     # lxml tree) or "soup" (BeautifulSoup on the container's HTML; see ``soup.py``).
     cleaner: str = "soup"
+    # Size, depth and time bounds per page (``limits.py``); past one: too_large/too_deep/timeout.
+    limits: ExtractLimits = field(default_factory=ExtractLimits.from_env)
 
 
 @dataclass
@@ -85,16 +88,23 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
     """Extract the article of one page.
 
     Raises ExtractionError with reason "not_html" (not an HTML document), "undecodable"
-    (bytes in no recognisable encoding) or "empty_body" (no article text on the page).
+    (bytes in no recognisable encoding), "empty_body" (no article text on the page), or
+    "too_large", "too_deep", "timeout" (past one of ``options.limits``).
     """
     options = options or ExtractOptions()
+    deadline = Deadline(options.limits.time_limit)
+    check_size(html, options.limits)
     if isinstance(html, bytes):
         check_bytes(html)
         html = decode_html(html, options.http_encoding)
     root = parse_document(html)
+    check_tree(root, options.limits)
+    deadline.check("parsing")
     meta = read_metadata(root, url)
     collect = _soup_collector(root, options) if options.cleaner == "soup" else None
+    deadline.check("metadata")
     cleaned = clean_tree(root, options.body_selector, options.drop_selectors)
+    deadline.check("cleaning")
 
     stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
     language_for_dates = meta.declared_language or options.language_hint
@@ -119,6 +129,7 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
         ),
         collect,
     )
+    deadline.check("content selection")
     if not any(len(p) >= MIN_PARAGRAPH_CHARS for p in paragraphs):
         raise ExtractionError("empty_body", f"no article text found in {url}")
     paragraphs = [unescape_leftovers(p) for p in paragraphs]

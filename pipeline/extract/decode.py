@@ -42,6 +42,9 @@ _WESTERN_PUNCTUATION = frozenset("\u00a0“”‘’„‚–—…•·«»‹�
 _MAX_ACCENTED_SHARE = 0.3
 _MAX_ODD_SHARE = 0.02
 
+# Western single-byte codecs: they decode any bytes, so a wrong label never fails loudly.
+_WESTERN_CODECS = frozenset({"cp1252", "iso8859-15", "mac-roman"})
+
 # WHATWG Encoding Standard: labels whose bytes browsers decode with a superset codec.
 _SUPERSETS = {
     "ascii": "cp1252",
@@ -77,9 +80,14 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> str:
         if codec is None or codec == "utf-8":
             continue
         try:
-            return data.decode(codec)
+            text = data.decode(codec)
         except UnicodeDecodeError:
             continue
+        if codec in _WESTERN_CODECS and not looks_western(text):
+            # Every byte decodes under a Western label, so only the result can show the label
+            # wrong: Greek or Cyrillic read as windows-1252 is all accented Latin letters.
+            continue
+        return text
     return _detect(data)
 
 

@@ -12,12 +12,19 @@ from dataclasses import dataclass
 
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
+from pipeline.index.access import check_tls, credentials_from_env, describe, warn_plaintext
+from pipeline.index.secrets import install_log_redaction
+
 DEFAULT_INDEX_PREFIX = "news"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ClusterSettings:
-    """How to reach Elasticsearch; ``url=None`` means "use the project-managed local node"."""
+    """How to reach Elasticsearch; ``url=None`` means "use the project-managed local node".
+
+    Secrets come from the environment or ``*_FILE`` variables (``pipeline.index.access``) and
+    never show in ``repr``/``str`` or in log lines.
+    """
 
     url: str | None = None
     api_key: str | None = None
@@ -27,19 +34,32 @@ class ClusterSettings:
     verify_certs: bool = True
     index_prefix: str = DEFAULT_INDEX_PREFIX
     request_timeout: float = 30.0
+    insecure_tls: bool = False  # accept verify_certs=False for a remote https cluster
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ClusterSettings:
+        """The writer's settings: ``ELASTICSEARCH_*`` variables (``pipeline.index.access``)."""
+        install_log_redaction()
         e = os.environ if env is None else env
         return cls(
-            url=e.get("ELASTICSEARCH_URL") or None,
-            api_key=e.get("ELASTICSEARCH_API_KEY") or None,
-            username=e.get("ELASTICSEARCH_USERNAME") or None,
-            password=e.get("ELASTICSEARCH_PASSWORD") or None,
-            ca_file=e.get("ELASTICSEARCH_CA_FILE") or None,
-            verify_certs=e.get("ELASTICSEARCH_VERIFY_CERTS", "true").lower() not in {"0", "false"},
+            **credentials_from_env(e), index_prefix=e.get("NEWSARCHIVE_INDEX", DEFAULT_INDEX_PREFIX)
+        )
+
+    @classmethod
+    def for_search(cls, env: Mapping[str, str] | None = None) -> ClusterSettings:
+        """Settings for ``search``/``serve``: the read-only ``ELASTICSEARCH_SEARCH_*``
+        credentials when any is set, else the writer's."""
+        install_log_redaction()
+        e = os.environ if env is None else env
+        return cls(
+            **credentials_from_env(e, role="search"),
             index_prefix=e.get("NEWSARCHIVE_INDEX", DEFAULT_INDEX_PREFIX),
         )
+
+    def __repr__(self) -> str:
+        return f"ClusterSettings({describe(self.__dict__)})"
+
+    __str__ = __repr__
 
     def resolved_url(self) -> str:
         """The cluster URL, starting the local node when none is configured."""
@@ -50,8 +70,9 @@ class ClusterSettings:
         return localnode.ensure_running()
 
     def client_options(self) -> dict[str, object]:
+        url = self.resolved_url()
         options: dict[str, object] = {
-            "hosts": [self.resolved_url()],
+            "hosts": [url],
             "request_timeout": self.request_timeout,
             "retry_on_timeout": True,
             "max_retries": 3,
@@ -60,10 +81,14 @@ class ClusterSettings:
             options["api_key"] = self.api_key
         elif self.username:
             options["basic_auth"] = (self.username, self.password or "")
+        if self.api_key or self.username:
+            warn_plaintext(url)
         if self.ca_file:
             options["ca_certs"] = self.ca_file
         if not self.verify_certs:
+            check_tls(url, insecure=self.insecure_tls)
             options["verify_certs"] = False
+            options["ssl_show_warn"] = False  # check_tls has said it, once and loudly
         return options
 
 

@@ -1,0 +1,319 @@
+"""Crawl benchmark: the full pipeline versus a fetch-only crawl of the same generated site.
+
+    .venv/bin/python benchmarks/crawl/bench.py --articles 5000 --out benchmarks/crawl/results.json
+    .venv/bin/python benchmarks/crawl/bench.py --articles 1250 --scale 1,4,16   # scaling
+    .venv/bin/python benchmarks/crawl/bench.py --articles 5000 --workers 0,2    # extraction workers
+
+Why this shape: the target (full pipeline >= 0.5x fetch-only) compares two crawls of one site by
+one crawler with one set of settings, so the only difference is the item pipelines.
+
+- ``fetch-only``: ``newsarchive crawl`` of the source with ``ITEM_PIPELINES={}``: the project's
+  spider, discovery (robots.txt, sitemap index, feed, section pages) and middlewares, and
+  nothing done with the responses.
+- ``full``: the same command with the pipelines: validate -> extract -> dedupe -> index into the
+  local node (an alias of its own, ``bench-crawl-*``, dropped afterwards).
+- ``scrapy bench``: Scrapy's own figure (its link-following spider against its own local
+  server, 10 s), run from a directory outside the project so it uses stock settings.
+
+Both crawls run as their own processes (``runner.py``), politeness off (DOWNLOAD_DELAY=0, no
+AutoThrottle, 16 concurrent requests to the one host), and report pages/s (article pages the
+site served / wall time of the process, start-up included), CPU seconds per page (the crawl
+process and its children; the Elasticsearch node's CPU is not included) and peak RSS. The site
+(``site.py``) runs in a third process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+PY = sys.executable
+
+SOURCE = """sources:
+  - name: benchcrawl
+    sitemaps: ["{base}/sitemap.xml"]
+    feeds: ["{base}/feed.xml"]
+    start_urls: ["{base}/world/", "{base}/politics/", "{base}/business/"]
+    article_patterns: ['^https?://[^/]+/[a-z]+/\\d{{4}}/\\d{{2}}/\\d{{2}}/story-\\d+$']
+    follow_patterns: ['^https?://[^/]+/[a-z]+/(\\?page=\\d+)?$']
+"""
+
+FAST = [
+    "DOWNLOAD_DELAY=0",
+    "AUTOTHROTTLE_ENABLED=False",
+    "CONCURRENT_REQUESTS=16",
+    "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "NEWSARCHIVE_PROGRESS_INTERVAL=0",
+    "LOG_LEVEL=WARNING",
+]
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE_MB = os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def _tree(root: int) -> dict[int, tuple[float, float]]:
+    """CPU seconds and RSS (MB) of ``root`` and all its descendants, from /proc."""
+    parents: dict[int, int] = {}
+    stats: dict[int, tuple[float, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(fields[1])
+        stats[pid] = ((int(fields[11]) + int(fields[12])) / TICK, int(fields[21]) * PAGE_MB)
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return {pid: stats[pid] for pid in tree if pid in stats}
+
+
+def run_measured(
+    cmd: list[str], env: dict[str, str]
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """Run ``cmd``, sampling the whole process tree (crawl + extraction workers) every 0.2 s.
+
+    Why not getrusage: the workers are children of multiprocessing's fork server, which is not
+    reaped by the time the crawl reports, so their CPU would be missing; and each worker's RSS
+    counts towards what the crawl costs.
+    """
+    cpu: dict[int, float] = {}
+    peak_rss = 0.0
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=err, text=True)
+        while proc.poll() is None:
+            tree = _tree(proc.pid)
+            for pid, (seconds, _) in tree.items():
+                cpu[pid] = max(cpu.get(pid, 0.0), seconds)
+            peak_rss = max(peak_rss, sum(rss for _, rss in tree.values()))
+            time.sleep(0.2)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+    return done, {"tree_cpu_s": sum(cpu.values()), "tree_peak_rss_mb": peak_rss}
+
+
+class Site:
+    """The generated site in its own process."""
+
+    def __init__(self, articles: int, tmp: Path) -> None:
+        port_file = tmp / "site.url"
+        self.proc = subprocess.Popen([PY, str(HERE / "site.py"), str(articles), str(port_file)])
+        for _ in range(600):
+            if port_file.exists() and port_file.read_text():
+                break
+            time.sleep(0.1)
+        self.base = port_file.read_text()
+
+    def served(self, reset: bool = False) -> dict[str, int]:
+        url = f"{self.base}/__served" + ("?reset=1" if reset else "")
+        with urllib.request.urlopen(url) as r:
+            result: dict[str, int] = json.loads(r.read())
+            return result
+
+    def close(self) -> None:
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dict[str, Any]:
+    """One crawl of the site as its own process; pages/s, CPU/page, peak RSS."""
+    sources = tmp / "sources.yaml"
+    sources.write_text(SOURCE.format(base=site.base))
+    rusage = tmp / f"{name}.rusage.json"
+    host = site.base.split("//")[1]
+    env = {
+        **os.environ,
+        "BENCH_RUSAGE": str(rusage),
+        "NEWSARCHIVE_ALLOWED_NETWORKS": host,
+    }
+    cmd = [
+        PY,
+        str(HERE / "runner.py"),
+        "crawl",
+        "--sources-file",
+        str(sources),
+        "--source",
+        "benchcrawl",
+        "--json",
+        "--index",
+        index,
+        "--data-dir",
+        str(tmp / f"data-{name}"),
+    ]
+    for setting in FAST + extra:
+        cmd += ["-s", setting]
+    site.served(reset=True)
+    proc, tree = run_measured(cmd, env)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{name} crawl failed: {proc.stderr[-2000:]}")
+    served = site.served()
+    usage = json.loads(rusage.read_text())
+    summary = json.loads(proc.stdout)[0]
+    pages = served["articles"]
+    # The crawl process's own CPU is exact (getrusage); the workers' comes from /proc samples.
+    cpu = max(usage["cpu_s"] + usage["children_cpu_s"], tree["tree_cpu_s"])
+    row = {
+        "side": name,
+        "article_pages": pages,
+        "other_pages": served["other"],
+        "wall_s": usage["wall_s"],
+        "pages_per_s": pages / usage["wall_s"],
+        "cpu_ms_per_page": 1000 * cpu / max(pages, 1),
+        "peak_rss_mb": usage["peak_rss_mb"],
+        "children_peak_rss_mb": usage["children_peak_rss_mb"],
+        "tree_peak_rss_mb": tree["tree_peak_rss_mb"],
+        "tree_cpu_s": tree["tree_cpu_s"],
+        "process_cpu_s": usage["cpu_s"],
+        "indexed": summary.get("indexed"),
+        "skipped": summary.get("skipped"),
+        "rss_samples": usage["rss_samples"],
+    }
+    print(
+        f"  {name:22s} {pages:6d} pages {row['wall_s']:7.1f} s {row['pages_per_s']:7.1f} p/s "
+        f"{row['cpu_ms_per_page']:6.2f} ms CPU/page  RSS {row['peak_rss_mb']:.0f} MB "
+        f"(tree {row['tree_peak_rss_mb']:.0f}) indexed {row['indexed']}",
+        flush=True,
+    )
+    return row
+
+
+def scrapy_bench(seconds: int = 10) -> dict[str, Any]:
+    """Scrapy's own ceiling on this machine: ``scrapy bench`` outside the project."""
+    with tempfile.TemporaryDirectory() as cwd:
+        proc = subprocess.run(
+            [str(Path(PY).parent / "scrapy"), "bench", "-s", f"CLOSESPIDER_TIMEOUT={seconds}"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    log = proc.stderr
+    count = re.search(r"'downloader/response_count': (\d+)", log)
+    elapsed = re.search(r"'elapsed_time_seconds': ([\d.]+)", log)
+    if not (count and elapsed):
+        return {"error": log[-1000:]}
+    pages, secs = int(count.group(1)), float(elapsed.group(1))
+    print(
+        f"  scrapy bench           {pages:6d} pages {secs:7.1f} s {pages / secs:7.1f} p/s",
+        flush=True,
+    )
+    return {
+        "side": "scrapy bench",
+        "responses": pages,
+        "seconds": secs,
+        "pages_per_s": pages / secs,
+    }
+
+
+def drop(index: str) -> None:
+    subprocess.run(
+        [
+            PY,
+            "-c",
+            f"from pipeline.index import drop_index, make_client\n"
+            f"c = make_client(); drop_index(c, {index!r})",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def run_size(articles: int, workers: list[str], tmp: Path) -> list[dict[str, Any]]:
+    site = Site(articles, tmp)
+    rows = []
+    try:
+        try:
+            rows.append(crawl(site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], "bench-crawl-fetch"))
+        finally:
+            drop("bench-crawl-fetch")
+        for w in workers:
+            extra = [] if w == "" else [f"NEWSARCHIVE_EXTRACT_WORKERS={w}"]
+            name = "full" if w == "" else f"full (workers={w})"
+            index = f"bench-crawl-full-{w or 'default'}"
+            try:
+                rows.append(crawl(site, tmp, name, extra, index))
+            finally:
+                drop(index)
+    finally:
+        site.close()
+    fetch = rows[0]["pages_per_s"]
+    for row in rows:
+        row["articles_on_site"] = articles
+        row["ratio_vs_fetch_only"] = row["pages_per_s"] / fetch
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--scale", default="1", help="multipliers of --articles, e.g. 1,4,16")
+    parser.add_argument(
+        "--workers", default="", help="NEWSARCHIVE_EXTRACT_WORKERS values to compare, e.g. 0,2"
+    )
+    parser.add_argument("--no-scrapy-bench", action="store_true")
+    parser.add_argument("--out", type=Path, default=Path("/tmp/bench-crawl.json"))
+    args = parser.parse_args()
+    workers = args.workers.split(",") if args.workers else [""]
+    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for factor in (int(x) for x in args.scale.split(",")):
+            print(f"site of {args.articles * factor} articles", flush=True)
+            sub = Path(tmp) / f"x{factor}"
+            sub.mkdir()
+            for row in run_size(args.articles * factor, workers, sub):
+                row["factor"] = factor
+                rows.append(row)
+    reference = None if args.no_scrapy_bench else scrapy_bench()
+    print(
+        f"\n{'articles':>8} {'side':22} {'pages/s':>8} {'x fetch':>7} {'CPU ms/page':>11} "
+        f"{'peak RSS MB':>11} {'tree RSS MB':>11} {'wall s':>7}"
+    )
+    for row in rows:
+        print(
+            f"{row['articles_on_site']:8d} {row['side']:22} {row['pages_per_s']:8.1f} "
+            f"{row['ratio_vs_fetch_only']:7.2f} {row['cpu_ms_per_page']:11.2f} "
+            f"{row['peak_rss_mb']:11.0f} {row['tree_peak_rss_mb']:11.0f} {row['wall_s']:7.1f}"
+        )
+    if reference and "pages_per_s" in reference:
+        print(f"{'':8} {'scrapy bench':22} {reference['pages_per_s']:8.1f}")
+    report = {
+        "benchmark": "crawl",
+        "started": started,
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "args": vars(args) | {"out": str(args.out)},
+        "rows": rows,
+        "scrapy_bench": reference,
+    }
+    args.out.write_text(json.dumps(report, indent=2))
+    print(f"JSON: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

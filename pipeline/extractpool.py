@@ -1,0 +1,69 @@
+"""Extraction in worker processes: the crawl's CPU-heavy step off Scrapy's reactor, on every core.
+
+Why: ``extract()`` (lxml parsing, scoring, cleaning, metadata) is pure CPU, tens of milliseconds
+a page. Run inline in ``ExtractPipeline`` it holds the reactor thread, so downloads, the item
+pipelines and the bulk writer all wait on it, and the second core sits idle. Here pages go to a
+``ProcessPoolExecutor`` and the pipeline awaits the result, so the reactor keeps fetching and
+indexing while workers extract.
+
+Back-pressure: at most ``in_flight`` pages are submitted at a time (an ``asyncio.Semaphore``);
+the rest wait in ``ExtractPipeline.process_item``, and Scrapy stops feeding responses once its
+scraper slot holds ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, so memory stays bounded.
+
+Workers start with ``forkserver``: forking the crawl process itself would copy a running
+reactor, the Elasticsearch client's sockets and the resolver's threads into every worker.
+What must stay in the crawl process (learned-boilerplate observation with its SQLite store,
+stats, logging) stays in the pipeline; a worker only runs the pure ``extract()``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+
+from pipeline.exceptions import ExtractionError
+from pipeline.extract import ExtractedPage, ExtractOptions, extract
+
+# (page, None) on success; (None, (reason, detail)) when the page cannot become an article.
+# ExtractionError is not sent across as an exception: pickling rebuilds it from its message,
+# which would fold ``detail`` into ``reason`` and break the per-reason counts.
+Outcome = tuple[ExtractedPage | None, tuple[str, str] | None]
+
+
+def _extract_in_worker(body: bytes, url: str, options: ExtractOptions) -> Outcome:
+    """Worker side: ``extract()`` with its expected failure turned into a plain value."""
+    try:
+        return extract(body, url, options), None
+    except ExtractionError as exc:
+        return None, (exc.reason, exc.detail)
+
+
+class ExtractPool:
+    """``workers`` processes running ``extract()``, with at most ``in_flight`` pages submitted."""
+
+    def __init__(self, workers: int, in_flight: int) -> None:
+        self.workers = workers
+        self.in_flight = max(in_flight, workers)
+        self._executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+        )
+        self._slots: asyncio.Semaphore | None = None
+
+    async def extract(self, body: bytes, url: str, options: ExtractOptions) -> ExtractedPage:
+        """``extract(body, url, options)`` in a worker; raises ``ExtractionError`` like it."""
+        if self._slots is None:  # made here, inside the reactor's running loop
+            self._slots = asyncio.Semaphore(self.in_flight)
+        async with self._slots:
+            loop = asyncio.get_running_loop()
+            page, failure = await loop.run_in_executor(
+                self._executor, _extract_in_worker, body, url, options
+            )
+        if failure is not None:
+            raise ExtractionError(*failure)
+        assert page is not None  # one of the two is always set
+        return page
+
+    def close(self) -> None:
+        """Stop the workers (pending pages are abandoned: the crawl is closing)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
