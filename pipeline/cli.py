@@ -265,7 +265,12 @@ def _crawl(args: argparse.Namespace) -> int:
             print(_summary_text(s.to_dict()))
     # Spooled articles are late, not lost, but the run did not finish its job: say so.
     failed = any(
-        s.dead_lettered or not s.balanced or s.skipped_by_reason.get("index/spooled")
+        s.dead_lettered
+        or not s.balanced
+        or s.skipped_by_reason.get("index/spooled")
+        # "unknown": the crawler never ran (e.g. a pipeline failed while opening); Scrapy
+        # logs the error but returns normally, so the exit code must say it.
+        or s.finish_reason == "unknown"
         for s in summaries
     )
     return 1 if failed else 0

@@ -207,6 +207,10 @@ class IndexPipeline:
             with make_client(self.cluster) as client:
                 ensure_index(client, self.cluster.index_prefix)
         except (ApiError, TransportError) as exc:
+            if _is_request_error(exc):
+                # A 4xx other than 429 is our mistake (e.g. an invalid index name), not an outage:
+                # fail now instead of spooling a whole crawl that replay could never write.
+                raise
             # Crawl anyway: what cannot be written goes to the spool for `newsarchive replay`.
             log.error("cluster unavailable at start (%s): articles will be spooled", exc)
         self.client = make_async_client(self.cluster)
@@ -257,6 +261,8 @@ class IndexPipeline:
                 stats.set_value(f"{STAT_PREFIX}/spool_file", str(self.spool.path))
 
     async def close_spider(self) -> None:
+        if not hasattr(self, "client"):
+            return  # open_spider failed before any client existed: nothing to flush or close
         try:
             await self.flush()
             await self.client.indices.refresh(index=self.cluster.index_prefix)
@@ -264,6 +270,17 @@ class IndexPipeline:
             log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)
         finally:
             await self.client.close()
+
+
+def _is_request_error(exc: Exception) -> bool:
+    """Whether Elasticsearch refused the request itself (4xx except 429), rather than being down."""
+    status = getattr(getattr(exc, "meta", None), "status", None)
+    return (
+        isinstance(exc, ApiError)
+        and isinstance(status, int)
+        and 400 <= status < 500
+        and status != 429
+    )
 
 
 def build_article(raw: RawArticle, page: ExtractedPage) -> Article:

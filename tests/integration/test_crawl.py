@@ -178,3 +178,17 @@ def test_a_recrawl_changes_no_count(
     assert second.summary["updated"] == 0
     assert second.summary["unchanged"] == first.summary["indexed"]
     assert second.summary["balanced"]
+
+
+def test_a_crawl_that_cannot_set_up_its_index_fails_fast_with_the_reason(
+    es_url: str, fixture_site: FixtureSite, crawl_runner: Any, tmp_path: Path
+) -> None:
+    # Upper-case index names are invalid: a request error, not an outage to spool through.
+    run = crawl_runner(
+        site_url=fixture_site.base_url, es_url=es_url, index="BAD_upper", data_dir=tmp_path
+    )
+    assert run.exit_code == 1
+    assert run.summary["finish_reason"] == "unknown"
+    assert run.summary["fetched"] == 0
+    assert "invalid_index" in run.stderr
+    assert "Scraper close failure" not in run.stderr
