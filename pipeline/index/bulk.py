@@ -207,16 +207,3 @@ async def write_batch(
             "%d documents spooled in %s: %s", len(outcome.spooled), spool.path, first_reason
         )
     return outcome
-
-
-def _reason(item: dict[str, Any]) -> str:
-    error = item.get("error")
-    if isinstance(error, dict):
-        text = f"{error.get('type', 'error')}: {error.get('reason', '')}"
-        caused = error.get("caused_by")
-        if isinstance(caused, dict):
-            text += f" (caused by {caused.get('type')}: {caused.get('reason')})"
-        return text
-    if item.get("exception") is not None:
-        return f"{type(item['exception']).__name__}: {item['exception']}"
-    return str(error or "unknown error")

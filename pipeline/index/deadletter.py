@@ -6,19 +6,15 @@ One JSON object per line, so an operator can read it with ``jq`` and a later com
 from __future__ import annotations
 
 import json
-import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.index.jsonl import JsonLinesFile
 
-class DeadLetterFile:
+
+class DeadLetterFile(JsonLinesFile):
     """Append-only JSON Lines file of rejected documents, opened lazily on the first reject."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._lock = threading.Lock()
 
     def park(
         self,
@@ -29,20 +25,16 @@ class DeadLetterFile:
         reason: str,
         status: int | str | None = None,
     ) -> None:
-        record = {
-            "parked_at": datetime.now(UTC).isoformat(),
-            "index": index,
-            "id": doc_id,
-            "status": status,
-            "reason": reason,
-            "document": document,
-        }
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-            self.count += 1
+        self.append(
+            {
+                "parked_at": datetime.now(UTC).isoformat(),
+                "index": index,
+                "id": doc_id,
+                "status": status,
+                "reason": reason,
+                "document": document,
+            }
+        )
 
 
 def read_dead_letters(path: Path) -> list[dict[str, Any]]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,28 +21,20 @@ from elasticsearch import AsyncElasticsearch
 
 from pipeline.index.client import ClusterSettings, make_async_client, make_client
 from pipeline.index.delivery import OK, REJECTED, RETRYABLE, STALE, Backoff, deliver
+from pipeline.index.jsonl import JsonLinesFile
 from pipeline.index.setup import ensure_index
 
 SPOOL_NAME = "spool.jsonl"
 SPOOLED = "index/spooled"  # the ledger's reason for articles waiting in the spool
 
 
-class Spool:
+class Spool(JsonLinesFile):
     """Append-only JSON Lines file of bulk actions waiting for the cluster."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.count = 0
-        self._lock = threading.Lock()
-
     def add(self, action: dict[str, Any], reason: str) -> None:
-        record = {"spooled_at": datetime.now(UTC).isoformat(), "reason": reason, "action": action}
-        line = json.dumps(record, ensure_ascii=False, default=str)
-        with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as fh:
-                fh.write(line + "\n")
-            self.count += 1
+        self.append(
+            {"spooled_at": datetime.now(UTC).isoformat(), "reason": reason, "action": action}
+        )
 
 
 def read_spool(path: Path) -> list[dict[str, Any]]:
