@@ -55,6 +55,15 @@ def index_prefix(es: Elasticsearch) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A private Redis server (Debian's redis-server) for the distributed-mode tests."""
+    from pipeline.localredis import LocalRedis
+
+    with LocalRedis() as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
 def fixture_site() -> Iterator[Any]:
     from pipeline.fixture_site import FixtureSite
 
