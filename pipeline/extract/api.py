@@ -8,7 +8,6 @@ sit in headers and byline boxes); the article text is selected from the cleaned 
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from lxml.html import HtmlElement
 
 from pipeline.exceptions import ExtractionError
 from pipeline.extract.attribution import Attribution, find_attribution
-from pipeline.extract.clean import clean_tree
+from pipeline.extract.clean import Removals, clean_tree
 from pipeline.extract.content import Collector, ContentOptions, select_paragraphs
 from pipeline.extract.dates import choose_dates, url_candidates, visible_candidates
 from pipeline.extract.decode import decode_html
@@ -101,9 +100,9 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
     check_tree(root, options.limits)
     deadline.check("parsing")
     meta = read_metadata(root, url)
-    collect = _soup_collector(root, options) if options.cleaner == "soup" else None
+    removals = Removals() if options.cleaner == "soup" else None
     deadline.check("metadata")
-    cleaned = clean_tree(root, options.body_selector, options.drop_selectors)
+    cleaned = clean_tree(root, options.body_selector, options.drop_selectors, removals)
     deadline.check("cleaning")
 
     stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
@@ -127,7 +126,7 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
             title=meta.title,
             jsonld_body=meta.jsonld_body,
         ),
-        collect,
+        _soup_collector(removals, options) if removals is not None else None,
     )
     deadline.check("content selection")
     if not any(len(p) >= MIN_PARAGRAPH_CHARS for p in paragraphs):
@@ -177,16 +176,16 @@ def with_attributed_author(authors: list[str], attribution: Attribution | None) 
     return [attribution.author, *(a for a in authors if compact_key(a) != key)]
 
 
-def _soup_collector(root: HtmlElement, options: ExtractOptions) -> Collector:
-    """A collector that hands the uncleaned twin of the chosen container to BeautifulSoup.
+def _soup_collector(removals: Removals, options: ExtractOptions) -> Collector:
+    """A collector that hands the uncleaned state of the chosen container to BeautifulSoup.
 
-    lxml's cleaning works in place, so an untouched copy is kept, and each element of the
-    page is paired with its copy before cleaning starts.
+    lxml's cleaning works in place; once it has served to choose the container, its
+    removals are undone: inside the container, the hybrid judges furniture with a guard of
+    its own (half of the *container's* prose, not the page's).
     """
-    pristine = copy.deepcopy(root)
-    twins = dict(zip(root.iter(), pristine.iter(), strict=True))
 
     def collect(regions: list[HtmlElement], content: ContentOptions) -> list[str]:
-        return soup_paragraphs([twins[r] for r in regions], content, options.drop_selectors)
+        removals.undo()
+        return soup_paragraphs(regions, content, options.drop_selectors)
 
     return collect

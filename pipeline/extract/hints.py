@@ -237,10 +237,26 @@ _ALL_WORDS = _BOILERPLATE_WORDS | _ARTICLE_FURNITURE | _COMMENTS
 
 # Cheap pre-filter: an attribute string that contains none of these substrings cannot match.
 _PREFIXES = {w[:4] for w in _ALL_WORDS | set(_STEMS) | {p.split()[0] for p in _PHRASES}}
-_PREFILTER = re.compile(
-    "|".join(sorted((re.escape(p) for p in _PREFIXES), key=len, reverse=True)),
-    re.IGNORECASE,
-)
+
+
+def _prefix_pattern(prefixes: set[str]) -> re.Pattern[str]:
+    """A regex matching any of the (lower-case) prefixes, alternatives grouped by first letter.
+
+    Python's regex engine tries a flat alternation of ninety words one by one at every
+    position, and ``re.IGNORECASE`` slows each try again; grouped, and matched against
+    lower-cased text, a position is rejected after one character test (ten times faster).
+    """
+    groups: dict[str, list[str]] = {}
+    for prefix in prefixes:
+        groups.setdefault(prefix[0], []).append(re.escape(prefix[1:]))
+    alternatives = (
+        re.escape(first) + "(?:" + "|".join(sorted(rests, key=len, reverse=True)) + ")"
+        for first, rests in sorted(groups.items())
+    )
+    return re.compile("|".join(alternatives))
+
+
+_PREFILTER = _prefix_pattern(_PREFIXES)
 
 
 class Purpose(Enum):
@@ -282,7 +298,7 @@ def purpose_of(element: HtmlElement) -> Purpose:
 def purpose_of_names(values: tuple[str | None, ...]) -> Purpose:
     """Classify the values of PURPOSE_ATTRIBUTES; cached, as templates repeat class names."""
     joined = " ".join(v for v in values if v)
-    if not joined or not _PREFILTER.search(joined):
+    if not joined or not _PREFILTER.search(joined.lower()):
         return Purpose.CONTENT
     # Each attribute value separately, so "most" in one class and "read" in the id don't
     # combine; class lists are split at spaces for the same reason.

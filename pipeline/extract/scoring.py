@@ -58,6 +58,18 @@ def is_link_list(block: TextBlock) -> bool:
     return True
 
 
+def prose_weight(block: TextBlock) -> float:
+    """A block's characters if it reads like a paragraph of a story, else nothing.
+
+    Stricter than ``block_weight``: the guards that protect "most of the prose" count only
+    long, punctuated, link-poor text, so labels and teasers cannot make a wrapper look big.
+    """
+    length = len(block.text)
+    if length < SHORT_BLOCK or is_link_list(block) or not ends_sentence(block.text):
+        return 0.0
+    return length * (1.0 - block.link_density)
+
+
 def ends_sentence(text: str) -> bool:
     """True when the text contains or ends with sentence punctuation."""
     return _SENTENCE_END.search(text) is not None

@@ -1,12 +1,15 @@
-"""The hybrid cleaner: BeautifulSoup strips the boilerplate inside the article container.
+"""The hybrid cleaner: BeautifulSoup cleans the article container and collects its paragraphs.
 
 A BeautifulSoup tree of a whole page costs about as much as a competitor's whole extraction,
 so lxml still parses the page, cleans it coarsely and scores it to find the article
-container. Only that container's *uncleaned* HTML is then handed to BeautifulSoup (with the
-lxml builder), which does the fine cleaning inside the article -- code and media, hidden
-text, a source's drop selectors, share bars, prompts, ad labels, captions, related lists --
-and collects the paragraphs. The line library, the per-source patterns and the paragraph
-filters are shared with the lxml path, so both variants judge text by the same rules.
+container. Only that container's *uncleaned* elements become a BeautifulSoup tree, built
+straight from lxml (``souptree.py``) without what their own markup marks as furniture --
+share bars, ad slots, hidden text, comment threads -- which lxml judges on the way
+(``prune.py``). BeautifulSoup then does the cleaning that reads the text and the page's
+CSS: a source's drop selectors, sections headed "Related" or "More from ...", and the
+paragraph filters (prompts, ad labels, link lists, teasers). The line library, the
+per-source patterns and the paragraph filters are shared with the lxml path, so both
+variants judge text by the same rules.
 """
 
 from __future__ import annotations
@@ -15,28 +18,19 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-import lxml.html
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import BLOCK_TAGS, HEADING_TAGS, LINE_BREAK, TextBlock
 from pipeline.extract.boilerplate import is_recirculation_heading
-from pipeline.extract.clean import (
-    FURNITURE_TAGS,
-    NON_TEXT_TAGS,
-    WRAPPER_TAGS,
-    drop_non_text,
-    hidden_by,
-)
+from pipeline.extract.clean import drop_non_text
 from pipeline.extract.content import ContentOptions, filter_blocks
-from pipeline.extract.hints import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
-from pipeline.extract.scoring import SHORT_BLOCK, ends_sentence, is_link_list
+from pipeline.extract.prune import PROTECTED_SHARE
+from pipeline.extract.scoring import prose_weight
+from pipeline.extract.souptree import container_soup
 from pipeline.extract.text import squash
 
-# An element holding at least this share of the container's text is the article itself (or
-# its wrapper), whatever its class name says: only certain furniture may remove it.
-PROTECTED_SHARE = 0.5
 _HEADING_LIKE = frozenset({"div", "p", "span", "dt", "li", *HEADING_TAGS})
 # Two or more <br> markers (squashing may leave a space between them) end a paragraph.
 _PARAGRAPH_BREAK = re.compile(LINE_BREAK + "(?: ?" + LINE_BREAK + ")+")
@@ -67,51 +61,69 @@ def soup_paragraphs(
     """The article's paragraphs from the (uncleaned) container elements, via BeautifulSoup.
 
     Code and media (scripts, styles, SVG icons) are cut from the given elements, in place,
-    before BeautifulSoup sees them: they are no text at all, often half of a modern page's
-    markup, and would both slow the soup down and inflate the guard's idea of the article's
-    size. Everything that *looks* like text is BeautifulSoup's to judge.
+    first: they are no text at all, often half of a modern page's markup, and would inflate
+    the guard's idea of the article's size. Then, in this order: the guard measures the
+    container's prose, the soup is built, a source's drop selectors run on it, the markup's
+    furniture goes (with no selectors to run, it was never built), and so do sections headed
+    "Related ...".
     """
+    regions = _outermost(regions)
     if not regions:
         return []
     for region in regions:
         drop_non_text(region)
-    markup = "".join(lxml.html.tostring(r, encoding="unicode", with_tail=False) for r in regions)
-    soup = BeautifulSoup(markup, "lxml")
-    strip_soup(soup, drop_selectors)
-    blocks: list[TextBlock] = list(soup_blocks(soup))
+    built = container_soup(regions, for_selectors=bool(drop_selectors))
+    guard = _SoupGuard(built.threshold, built.protected)
+    strip_soup(built.soup, drop_selectors, guard, built.furniture)
+    blocks: list[TextBlock] = list(soup_blocks(built.soup))
     return filter_blocks(blocks, options)
 
 
-def strip_soup(soup: BeautifulSoup, drop_selectors: tuple[str, ...] = ()) -> None:
-    """Remove everything inside the container that is not article text, in place.
+def strip_soup(
+    soup: BeautifulSoup,
+    drop_selectors: tuple[str, ...] = (),
+    guard: _SoupGuard | None = None,
+    furniture: Sequence[Tag] = (),
+) -> None:
+    """Remove what a source's CSS selectors name, ``furniture``, and sections headed
+    "Related", in place.
 
-    One top-down pass: a removed element's descendants are never visited, so each element is
-    looked at once (BeautifulSoup's ``decomposed`` check per element would cost a search).
+    Furniture that its own markup gives away is judged in lxml when the soup is built from
+    it (``souptree.py``); for a soup parsed from markup, the guard is measured on the soup.
+    One top-down pass finds the headings: the descendants of a heading are never visited.
     """
     for selector in drop_selectors:
         for tag in soup.select(selector):
             tag.decompose()
-    guard = _SoupGuard(soup)
+    for tag in furniture:
+        if not tag.decomposed:  # unless a selector took it already
+            tag.decompose()
+    if guard is None:
+        guard = _SoupGuard.measure(soup)
     headings: list[tuple[Tag, str]] = []
-    _strip_children(soup, guard, headings)
+    _find_headings(soup, headings)
     _drop_recirculation(headings, guard)
 
 
-def _strip_children(parent: Tag, guard: _SoupGuard, headings: list[tuple[Tag, str]]) -> None:
-    """Drop furniture among ``parent``'s children, descend into the rest."""
-    for child in list(parent.children):
-        if isinstance(child, Comment):
-            child.extract()
-        elif not isinstance(child, Tag):
-            continue
-        elif child.name in NON_TEXT_TAGS or _is_furniture(child, guard):
-            child.decompose()
-        else:
+def _outermost(regions: Sequence[HtmlElement]) -> list[HtmlElement]:
+    """The regions that are not inside another one: the text of each goes in once."""
+    chosen = set(regions)
+    kept: list[HtmlElement] = []
+    for region in regions:
+        if region not in kept and not any(a in chosen for a in region.iterancestors()):
+            kept.append(region)
+    return kept
+
+
+def _find_headings(parent: Tag, headings: list[tuple[Tag, str]]) -> None:
+    """Collect the teaser-list headings among ``parent``'s descendants, in document order."""
+    for child in parent.children:
+        if isinstance(child, Tag):
             heading = _heading_text(child)
             if heading:
                 headings.append((child, heading))
             else:
-                _strip_children(child, guard, headings)
+                _find_headings(child, headings)
 
 
 def _heading_text(tag: Tag) -> str:
@@ -124,82 +136,39 @@ def _heading_text(tag: Tag) -> str:
     return text if text and is_recirculation_heading(text) else ""
 
 
-def _is_furniture(tag: Tag, guard: _SoupGuard) -> bool:
-    """True for nav/menu, hidden text, aside/footer/form, and named furniture or comments."""
-    if tag.name in FURNITURE_TAGS:
-        return True
-    purpose = _purpose(tag)
-    if purpose is Purpose.COMMENTS:
-        return True
-    droppable = (
-        _is_hidden(tag)
-        or purpose is Purpose.BOILERPLATE
-        or (tag.name in WRAPPER_TAGS and tag.name != "header")
-    )
-    return droppable and guard.may_drop(tag)
-
-
 @dataclass
 class _SoupGuard:
     """Refuses to drop an element that holds most of the container's prose.
 
-    Prose, not text: templates name the story's own wrapper "entry-content-read-more" or
-    "article-share-wrapper", and a comment thread or a share bar full of labels inside the
-    container must not make the story look small next to them.
+    Block tags are judged by the prose measured before any cleaning (by lxml when the soup
+    was built from it: ``protected`` holds the ids of the story's wrappers); an inline tag,
+    which owns no paragraph of its own, is measured when asked.
     """
 
-    soup: BeautifulSoup
-    threshold: float = field(init=False)
-    # Prose under every block element, from one walk (keyed by id: Tags hash by content).
-    _prose: dict[int, float] = field(init=False)
+    threshold: float
+    protected: set[int] = field(default_factory=set)
 
-    def __post_init__(self) -> None:
+    @classmethod
+    def measure(cls, soup: BeautifulSoup) -> _SoupGuard:
+        """The guard of a soup parsed from markup: prose per block tag from one walk."""
         collector = _Collector(prose={})
-        collector.walk(self.soup, "body", 0)
+        collector.walk(soup, "body", 0)
         collector.flush("body")
-        self._prose = collector.prose or {}
-        self.threshold = PROTECTED_SHARE * self._prose.get(0, 0.0)
+        prose = collector.prose or {}
+        threshold = PROTECTED_SHARE * prose.get(0, 0.0)
+        wrappers = {key for key, chars in prose.items() if key and 0 < threshold <= chars}
+        return cls(threshold, wrappers)
 
     def may_drop(self, tag: Tag) -> bool:
         """False for the article's own wrapper."""
-        prose = self._prose.get(id(tag))
-        if prose is None:  # an inline element: never a block owner, so walk it
-            prose = prose_chars(tag)
-        return not 0 < self.threshold <= prose
+        if tag.name in BLOCK_TAGS:
+            return id(tag) not in self.protected
+        return not 0 < self.threshold <= prose_chars(tag)
 
 
 def prose_chars(tag: Tag) -> float:
     """Characters of sentence-like, link-poor paragraphs under ``tag`` (scoring's notion)."""
-    return sum(_prose_weight(b) for b in soup_blocks(tag))
-
-
-def _prose_weight(block: SoupBlock) -> float:
-    """A block's characters if it reads like a paragraph of the story, else nothing."""
-    if len(block.text) < SHORT_BLOCK or is_link_list(block) or not ends_sentence(block.text):
-        return 0.0
-    return len(block.text) * (1.0 - block.link_density)
-
-
-def _is_hidden(tag: Tag) -> bool:
-    """True when the tag's own attributes hide it (hidden, display:none, sr-only)."""
-    classes = tag.get("class")
-    joined = " ".join(classes) if isinstance(classes, list) else classes
-    style, aria = tag.get("style"), tag.get("aria-hidden")
-    return hidden_by(
-        joined,
-        style if isinstance(style, str) else None,
-        tag.has_attr("hidden"),
-        aria if isinstance(aria, str) else None,
-    )
-
-
-def _purpose(tag: Tag) -> Purpose:
-    """What the tag's class, id, role and aria-label say it is."""
-    values: list[str | None] = []
-    for name in PURPOSE_ATTRIBUTES:
-        value = tag.get(name)
-        values.append(" ".join(value) if isinstance(value, list) else value)
-    return purpose_of_names(tuple(values))
+    return sum(prose_weight(b) for b in soup_blocks(tag))
 
 
 def _drop_recirculation(headings: list[tuple[Tag, str]], guard: _SoupGuard) -> None:
@@ -284,7 +253,7 @@ class _Collector:
 
     def _credit(self, block: SoupBlock) -> None:
         """Add the block's prose to every open block element and to the root."""
-        weight = _prose_weight(block)
+        weight = prose_weight(block)
         if not weight or self.prose is None:
             return
         for key in (0, *self._open):

@@ -6,7 +6,7 @@ import lxml.html
 import pytest
 
 from pipeline.extract.blocks import text_blocks
-from pipeline.extract.clean import clean_tree
+from pipeline.extract.clean import Removals, clean_tree, drop_non_text
 from pipeline.extract.hints import Purpose, purpose_of_names, words
 
 PROSE = (
@@ -161,3 +161,30 @@ def test_the_article_header_stays_but_its_standfirst_goes() -> None:
     assert "The Ledger" not in text
     assert "Parking revenue" not in text
     assert "Ferry fares frozen" in text and "Analysis by the desk" in text
+
+
+def test_removals_can_be_undone_to_the_uncleaned_tree() -> None:
+    html = (
+        "<html><body><nav>Home <a href='/'>News</a></nav>"
+        f"<article><p>{PROSE}<span class='sr-only'>hidden</span> tail text</p>"
+        "<div class='share-bar'><a href='#'>Share</a></div> after the bar"
+        "<section><h2>Related stories</h2><a href='/x'>Another story</a></section>"
+        "<!-- a comment --><script>var x;</script></article>"
+        "<footer>Copyright</footer></body></html>"
+    )
+    root = lxml.html.document_fromstring(html)
+    removals = Removals()
+    cleaned = clean_tree(root, removals=removals)
+    assert "Share" not in cleaned.body.text_content()
+    removals.undo()
+    expected = lxml.html.document_fromstring(html)
+    drop_non_text(expected)  # code and comments are not restored: nobody needs them back
+    assert lxml.html.tostring(root) == lxml.html.tostring(expected)
+
+
+@pytest.mark.parametrize(
+    ("class_", "expected"),
+    [("SHARE-BAR", Purpose.BOILERPLATE), ("RelatedLinks", Purpose.BOILERPLATE)],
+)
+def test_names_in_capitals_are_read_like_lower_case_ones(class_: str, expected: Purpose) -> None:
+    assert names(class_) is expected

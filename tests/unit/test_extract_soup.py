@@ -81,3 +81,33 @@ def test_blocks_know_their_owner_and_their_link_text() -> None:
     )
     blocks = list(soup_blocks(soup))
     assert [(b.tag, b.link_density) for b in blocks] == [("p", 0.0), ("li", 1.0)]
+
+
+def test_drop_selectors_reach_the_soup_built_from_the_lxml_container() -> None:
+    pitch = "<p class='tote-pitch wide'>Buy a tote bag and help the harbour keep its lights on.</p>"
+    html = STORY.replace("<p>Work starts", pitch + "<p>Work starts")
+    url = "https://ledger.example/news/pier/"
+    assert "tote bag" in extract(html, url).body
+    body = extract(html, url, ExtractOptions(drop_selectors=("p.tote-pitch",))).body
+    assert "tote bag" not in body
+    assert PROSE in body
+
+
+def test_structural_drop_selectors_see_the_container_as_the_page_has_it() -> None:
+    # The share bar is the article's first child, so "p:first-child" matches no paragraph.
+    second = "Work starts in May and should take two summers, the harbour office said."
+    html = (
+        "<html><body><article class='story'><div class='share-bar'><a href='#'>Share</a></div>"
+        f"<p>{PROSE}</p><p>{second}</p></article></body></html>"
+    )
+    options = ExtractOptions(drop_selectors=("article > p:first-child",))
+    body = extract(html, "https://ledger.example/news/pier/", options).body
+    assert body.split("\n\n") == [PROSE, second]
+
+
+def test_nested_article_regions_give_their_text_once() -> None:
+    html = STORY.replace('<article class="story">', '<main><article class="story">').replace(
+        "</article>", "</article></main>"
+    )
+    options = ExtractOptions(body_selector="main, article")
+    assert extract(html, "https://ledger.example/news/pier/", options).body.count(PROSE) == 1
