@@ -14,12 +14,20 @@ Workers start with ``forkserver``: forking the crawl process itself would copy a
 reactor, the Elasticsearch client's sockets and the resolver's threads into every worker.
 What must stay in the crawl process (learned-boilerplate observation with its SQLite store,
 stats, logging) stays in the pipeline; a worker only runs the pure ``extract()``.
+
+Orphans: a crawl killed with SIGKILL cannot shut its pool down, and a worker blocked on its task
+queue never notices (the forkserver, not the crawl, is its parent). Each worker therefore
+watches the crawl's pid and exits when the crawl is gone, so killed crawls leave no CPU-burning
+or memory-holding processes behind.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from pipeline.exceptions import ExtractionError
@@ -39,6 +47,31 @@ def _extract_in_worker(body: bytes, url: str, options: ExtractOptions) -> Outcom
         return None, (exc.reason, exc.detail)
 
 
+#: How often a worker checks that the crawl that started it is still alive (seconds).
+ORPHAN_CHECK_INTERVAL = 1.0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    return True
+
+
+def _exit_when_orphaned(crawl_pid: int, interval: float) -> None:
+    """Worker side: a daemon thread that ends the worker once the crawl process is gone."""
+
+    def watch() -> None:
+        while _pid_alive(crawl_pid):
+            time.sleep(interval)
+        os._exit(0)  # no cleanup to do: the results have nobody to go to
+
+    threading.Thread(target=watch, name="orphan-watch", daemon=True).start()
+
+
 class ExtractPool:
     """``workers`` processes running ``extract()``, with at most ``in_flight`` pages submitted."""
 
@@ -46,7 +79,10 @@ class ExtractPool:
         self.workers = workers
         self.in_flight = max(in_flight, workers)
         self._executor = ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("forkserver")
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("forkserver"),
+            initializer=_exit_when_orphaned,
+            initargs=(os.getpid(), ORPHAN_CHECK_INTERVAL),
         )
         self._slots: asyncio.Semaphore | None = None
 

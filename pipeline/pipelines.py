@@ -25,6 +25,7 @@ from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.extractpool import ExtractPool
 from pipeline.index import (
+    BatchOutcome,
     ClusterSettings,
     DeadLetterFile,
     RetryPolicy,
@@ -37,6 +38,7 @@ from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
 from pipeline.ledger import STAT_PREFIX, Skip
 from pipeline.neardup import THRESHOLD, NearDuplicateIndex
+from pipeline.state.signals import documents_settled
 from pipeline.urls import canonical_url, document_id, same_site
 
 log = logging.getLogger(__name__)
@@ -259,6 +261,18 @@ class IndexPipeline:
                 stats.inc_value(f"{STAT_PREFIX}/skipped", len(outcome.spooled))
                 stats.inc_value(f"{STAT_PREFIX}/skipped/{SPOOLED}", len(outcome.spooled))
                 stats.set_value(f"{STAT_PREFIX}/spool_file", str(self.spool.path))
+            self._announce(batch, outcome)
+
+    def _announce(self, batch: list[Article], outcome: BatchOutcome) -> None:
+        """Tell the URL store which pages are now safely kept, so a killed crawl keeps them."""
+        url_of = {article.id: article.url for article in batch}
+        kept = [*outcome.created, *outcome.updated, *outcome.unchanged]
+        kept += [doc_id for doc_id, _ in outcome.spooled]
+        self.crawler.signals.send_catch_log(
+            signal=documents_settled,
+            kept=[url_of[i] for i in kept if i in url_of],
+            parked=[url_of[i] for i, _ in outcome.parked if i in url_of],
+        )
 
     async def close_spider(self) -> None:
         if not hasattr(self, "client"):

@@ -1,9 +1,10 @@
 """Pytest plugin: the reliability and safety scenarios of this run, as a Markdown table.
 
-Every test in the ``test_faults*``, ``test_hostile*`` and ``test_safety*`` modules is a scenario
-named by its test (the names read as specifications). At the end of a session that ran any of
-them, ``test-artifacts/faults.md`` lists each with its result and duration, so the table in the
-docs is what the last run proved, not what someone remembered to write down.
+Every test in the ``test_faults*``, ``test_hostile*``, ``test_safety*`` and
+``test_crawl_sigkill*`` modules is a scenario named by its test (the names read as
+specifications). At the end of a session that ran any of them, ``test-artifacts/faults.md`` lists
+each with its result and duration, so the table in the docs is what the last run proved, not
+what someone remembered to write down.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 
 REPORT = Path(__file__).resolve().parent.parent / "test-artifacts" / "faults.md"
-PREFIXES = ("test_faults", "test_hostile", "test_safety")
+PREFIXES = ("test_faults", "test_hostile", "test_safety", "test_crawl_sigkill")
 
 
 @dataclass
@@ -65,7 +66,7 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         f"{platform.python_version()}): {passed} of {len(rows)} scenarios passed. Regenerate with "
         "`ELASTICSEARCH_URL=http://127.0.0.1:9200 .venv/bin/pytest tests/unit/test_safety*.py "
         "tests/integration/test_faults*.py tests/integration/test_hostile*.py "
-        "tests/integration/test_safety*.py`.",
+        "tests/integration/test_safety*.py tests/integration/test_crawl_sigkill*.py`.",
         "",
         "| module | scenario | result | seconds |",
         "|---|---|---|---:|",

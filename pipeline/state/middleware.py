@@ -8,13 +8,27 @@ a 304 on them would hide the links to new articles. What it does per article URL
   counted as ``incremental/unchanged_by_date``, not fetched, so not in the run's ledger);
 * otherwise, when validators are stored, ``If-None-Match`` / ``If-Modified-Since`` are added; a
   304 reaches the spider's errback and the ledger records it as the skip ``fetch/not_modified``;
-* every answer updates the URL's record, written to the store when the spider closes.
+* every answer updates the URL's record in the store *while the crawl runs*, so that a crawl
+  killed outright (SIGKILL, OOM killer, power cut) resumes without downloading again what it had
+  finished. When depends on what the record would make the next run do:
+
+  - a 200 stores validators, which turn the next fetch into a 304: written only once the page's
+    fate is final -- its document acknowledged by Elasticsearch or written to the spool
+    (``documents_settled``), or the page skipped by the item pipeline (``item_dropped``). A
+    document Elasticsearch refused (dead-letter file) is never recorded, nor is a page whose
+    outcome never came back before the spider closed: the next run fetches them in full;
+  - a 304 only refreshes a record that is already stored, and an error answer forgets the
+    validators: neither can hide an unindexed page, so both are written at once.
+
+"Refetch" in this sense is a full (200) download of a page that an earlier run had finished; a
+conditional GET answered 304 is not one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -26,8 +40,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
-from pipeline.index.deadletter import read_dead_letters
-from pipeline.ledger import STAT_PREFIX
+from pipeline.ledger import Skip
+from pipeline.state.signals import documents_settled
 from pipeline.state.urlstore import UrlRecord, UrlStore, url_store_path
 from pipeline.urls import canonical_url
 
@@ -39,6 +53,8 @@ MODIFIED_HINTS = ("sitemap_lastmod", "feed_updated")
 STAT_UNCHANGED_BY_DATE = "incremental/unchanged_by_date"
 STAT_CONDITIONAL = "incremental/conditional_requests"
 STAT_NOT_MODIFIED = "incremental/not_modified"
+STAT_RECORDED = "incremental/records_written"
+STAT_UNSETTLED = "incremental/records_unsettled"
 
 
 class UnchangedSinceLastSeen(IgnoreRequest):
@@ -52,6 +68,7 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.store_path = store_path
         self.store: UrlStore | None = None
+        # Records of pages answered 200 whose documents are not yet safely kept, by fetched URL.
         self.pending: dict[str, UrlRecord] = {}
 
     @classmethod
@@ -65,6 +82,8 @@ class IncrementalMiddleware:
         mw = cls(crawler, Path(path))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(mw.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(mw.documents_settled, signal=documents_settled)
         return mw
 
     def spider_opened(self, spider: Spider) -> None:
@@ -74,23 +93,41 @@ class IncrementalMiddleware:
     def spider_closed(self, spider: Spider) -> None:
         if self.store is None:
             return
-        # Documents Elasticsearch refused are not in the index: remembering their validators
-        # would turn the next run's fetch into a 304 and the article would never be indexed.
-        parked = self._parked_canonical_urls()
-        keep = [r for r in self.pending.values() if r.canonical_url not in parked]
-        written = self.store.put_many(keep)
+        if self.pending:
+            # No outcome came back (indexing switched off, or a stage failed): not recorded, so
+            # the next run fetches these pages in full rather than trusting a 304.
+            self.crawler.stats.set_value(STAT_UNSETTLED, len(self.pending))
+            log.info(
+                "URL store: %d fetched pages without an outcome not recorded", len(self.pending)
+            )
+            self.pending.clear()
         self.store.close()
         self.store = None
-        log.info("URL store: %d records written", written)
+        log.info(
+            "URL store: %d records written by this run",
+            self.crawler.stats.get_value(STAT_RECORDED, 0),
+        )
 
-    def _parked_canonical_urls(self) -> set[str]:
-        path = self.crawler.stats.get_value(f"{STAT_PREFIX}/dead_letter_file")
-        if not path or not Path(path).exists():
-            return set()
-        return {
-            str(record.get("document", {}).get("canonical_url"))
-            for record in read_dead_letters(Path(path))
-        }
+    def documents_settled(self, kept: Iterable[str], parked: Iterable[str]) -> None:
+        """Record the pages whose documents the index stage just delivered or spooled."""
+        for url in parked:
+            # Refused by Elasticsearch: keeping its validators would hide it from the next run.
+            self.pending.pop(url, None)
+        self._write(self.pending.pop(url) for url in kept if url in self.pending)
+
+    def item_dropped(
+        self, item: Any, response: Any, exception: BaseException, spider: Spider
+    ) -> None:
+        """A page the item pipeline left out for a reason has reached its final outcome."""
+        if isinstance(exception, Skip) and exception.url in self.pending:
+            self._write([self.pending.pop(exception.url)])
+
+    def _write(self, records: Iterable[UrlRecord]) -> None:
+        batch = list(records)
+        if self.store is None or not batch:
+            return
+        self.store.put_many(batch)
+        self.crawler.stats.inc_value(STAT_RECORDED, len(batch))
 
     def _known(self, url: str) -> UrlRecord | None:
         if url in self.pending:
@@ -121,10 +158,11 @@ class IncrementalMiddleware:
         if request.meta.get("kind") != "article":
             return response
         now = datetime.now(UTC)
-        previous = self._known(response.url)
+        url = response.url
+        previous = self._known(url)
         if response.status == 304 and previous is not None:
             self.crawler.stats.inc_value(STAT_NOT_MODIFIED)
-            self.pending[response.url] = UrlRecord(
+            refreshed = UrlRecord(
                 url=previous.url,
                 canonical_url=previous.canonical_url,
                 etag=previous.etag,
@@ -133,10 +171,14 @@ class IncrementalMiddleware:
                 last_seen=now,
                 last_status=304,
             )
+            if url in self.pending:  # validated against a copy this run has not yet settled
+                self.pending[url] = refreshed
+            else:
+                self._write([refreshed])
         elif response.status == 200:
-            self.pending[response.url] = UrlRecord(
-                url=response.url,
-                canonical_url=canonical_url(response.url),
+            self.pending[url] = UrlRecord(
+                url=url,
+                canonical_url=canonical_url(url),
                 etag=_header(response, b"ETag"),
                 last_modified=_header(response, b"Last-Modified"),
                 content_hash=hashlib.sha256(response.body).hexdigest(),
@@ -145,14 +187,19 @@ class IncrementalMiddleware:
             )
         else:
             # An error answer: forget the validators, so the next run fetches the page in full.
-            self.pending[response.url] = UrlRecord(
-                url=response.url,
-                canonical_url=canonical_url(response.url),
-                etag=None,
-                last_modified=None,
-                content_hash=None,
-                last_seen=now,
-                last_status=response.status,
+            self.pending.pop(url, None)
+            self._write(
+                [
+                    UrlRecord(
+                        url=url,
+                        canonical_url=canonical_url(url),
+                        etag=None,
+                        last_modified=None,
+                        content_hash=None,
+                        last_seen=now,
+                        last_status=response.status,
+                    )
+                ]
             )
         return response
 
