@@ -83,6 +83,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep an interrupted run's queue in <data dir>/jobs/<source>/ and resume it on the "
         "next run (the scheduler's mode)",
     )
+    p.add_argument(
+        "--distributed",
+        action="store_true",
+        help="share the request queue and seen-set with other workers through Redis "
+        "(--redis-url or $NEWSARCHIVE_REDIS_URL); see docs/distributed.md",
+    )
+    p.add_argument("--redis-url", metavar="URL", help="Redis of a distributed crawl")
+    p.add_argument(
+        "--run-name",
+        metavar="NAME",
+        help="distributed run to join (default: $NEWSARCHIVE_RUN_NAME or today's UTC date)",
+    )
     p.set_defaults(handler=_crawl)
 
     add_operating_commands(sub)  # schedule, runs, reprocess, index (pipeline/cli_operate.py)
@@ -182,9 +194,17 @@ def build_parser() -> argparse.ArgumentParser:
         description="Download (once), start, stop or inspect the local node used "
         "when ELASTICSEARCH_URL is not set.",
     )
-    p.add_argument("action", choices=["install", "start", "stop", "status"])
+    p.add_argument("action", choices=["install", "start", "stop", "status", "cluster"])
     p.add_argument("--timeout", type=float, help="seconds to wait (start: for health; stop)")
     p.add_argument("--json", action="store_true", help="status as JSON")
+    # `es cluster start|stop|status|stop-node NODE`: a local multi-node cluster beside the node.
+    p.add_argument("cluster_action", nargs="?", choices=["start", "stop", "status", "stop-node"])
+    p.add_argument("node", nargs="?", help="cluster stop-node: the node's name or number")
+    p.add_argument("--name", help="cluster name (default newsarchive-cluster)")
+    p.add_argument("--nodes", type=int, help="cluster start: number of nodes (default 2)")
+    p.add_argument("--http-port", type=int, help="cluster start: first HTTP port (default 9250)")
+    p.add_argument("--kill", action="store_true", help="cluster stop-node: SIGKILL, a crash")
+    p.add_argument("--wipe", action="store_true", help="cluster stop: delete its data too")
     p.set_defaults(handler=_es)
 
     p = sub.add_parser(
@@ -257,6 +277,7 @@ def _crawl(args: argparse.Namespace) -> int:
         overrides["NEWSARCHIVE_DATA_DIR"] = str(args.data_dir)
     if args.resumable:
         overrides["NEWSARCHIVE_RESUMABLE"] = True
+    overrides.update(_distributed_overrides(args))
     summaries = run_crawls(sources, overrides)
     if args.json:
         print(json.dumps([s.to_dict() for s in summaries], indent=2))
@@ -274,6 +295,21 @@ def _crawl(args: argparse.Namespace) -> int:
         for s in summaries
     )
     return 1 if failed else 0
+
+
+def _distributed_overrides(args: argparse.Namespace) -> dict[str, object]:
+    """Settings of ``--distributed``; a Redis URL given without the flag also switches it on."""
+    url = args.redis_url or os.environ.get("NEWSARCHIVE_REDIS_URL", "")
+    if args.distributed and not url:
+        raise SystemExit(
+            "newsarchive crawl --distributed: give --redis-url or NEWSARCHIVE_REDIS_URL"
+        )
+    overrides: dict[str, object] = {}
+    if url:
+        overrides["NEWSARCHIVE_REDIS_URL"] = url
+    if args.run_name:
+        overrides["NEWSARCHIVE_RUN_NAME"] = args.run_name
+    return overrides
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -424,12 +460,34 @@ def _sources_check(args: argparse.Namespace) -> int:
 def _es(args: argparse.Namespace) -> int:
     from pipeline import localnode
 
+    if args.action == "cluster":
+        return _es_cluster(args)
     argv = [args.action]
     if args.timeout is not None and args.action in {"start", "stop"}:
         argv += ["--timeout", str(args.timeout)]
     if args.json and args.action == "status":
         argv.append("--json")
     return localnode.main(argv)
+
+
+def _es_cluster(args: argparse.Namespace) -> int:
+    from pipeline import localcluster
+
+    action = args.cluster_action or "status"
+    argv = ["--name", args.name] if args.name else []
+    argv.append(action)
+    if action == "start":
+        argv += ["--nodes", str(args.nodes)] if args.nodes else []
+        argv += ["--http-port", str(args.http_port)] if args.http_port else []
+    if action == "stop-node":
+        argv += [args.node or "", *(["--kill"] if args.kill else [])]
+    if action == "stop" and args.wipe:
+        argv.append("--wipe")
+    if args.timeout is not None and action in {"start", "stop"}:
+        argv += ["--timeout", str(args.timeout)]
+    if args.json and action == "status":
+        argv.append("--json")
+    return localcluster.main(argv, prog="newsarchive es cluster")
 
 
 def _extract(args: argparse.Namespace) -> int:

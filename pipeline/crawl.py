@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from pipeline.config import Source, enabled_sources, get_source, load_sources
 from pipeline.ledger import RunSummary, summarize
 from pipeline.spiders import spider_class_for
 from pipeline.spiders.source_spider import SourceSpider
+from pipeline.state.jobdir import claim_job_dir, release_job_dir
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,10 @@ def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     settings.setmodule("pipeline.settings", priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    # A Redis URL switches on distributed mode (scrapy-redis); without one this does nothing.
+    from pipeline.distributed import configure
+
+    configure(settings)
     return settings
 
 
@@ -59,6 +63,7 @@ def run_crawls(
     # Resumable runs (the scheduler's): an interrupted run leaves its JOBDIR, and the next run of
     # the source continues it instead of starting over; a finished run removes it, because the
     # seen-request fingerprints kept there would otherwise filter out every URL of the next run.
+    # A JOBDIR left by a killed process is discarded instead (pipeline.state.jobdir).
     resumable = settings.getbool("NEWSARCHIVE_RESUMABLE", False)
     data_dir = settings.get("NEWSARCHIVE_DATA_DIR", "var")
     process = CrawlerProcess(settings)
@@ -67,7 +72,7 @@ def run_crawls(
         spidercls = spider_class_for(source)
         if resumable:
             jobdir = job_dir(data_dir, source.name)
-            if jobdir.exists():
+            if claim_job_dir(jobdir):
                 log.info("resuming the interrupted run of %s from %s", source.name, jobdir)
             spidercls = _resumable(spidercls, jobdir)
         crawler = process.create_crawler(spidercls)
@@ -77,8 +82,7 @@ def run_crawls(
     if resumable:
         for source, crawler in zip(sources, crawlers, strict=True):
             reason = crawler.stats.get_value("finish_reason") if crawler.stats else None
-            if reason == "finished":
-                shutil.rmtree(job_dir(data_dir, source.name), ignore_errors=True)
+            release_job_dir(job_dir(data_dir, source.name), reason)
     summaries = []
     for source, crawler in zip(sources, crawlers, strict=True):
         stats = crawler.stats.get_stats() if crawler.stats else {}
