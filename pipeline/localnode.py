@@ -852,14 +852,24 @@ def _require_java(settings: NodeSettings) -> Path:
     return settings.java_home
 
 
-def _launch(settings: NodeSettings, java_home: Path) -> subprocess.Popen[bytes]:
+def _launch(
+    settings: NodeSettings,
+    java_home: Path,
+    *,
+    dist_dir: Path | None = None,
+    conf_dir: Path | None = None,
+) -> subprocess.Popen[bytes]:
     """Start ``bin/elasticsearch -d``: it returns once the node runs, or fails with a reason.
 
-    A new session keeps the node alive after the calling shell or test run ends.
+    A new session keeps the node alive after the calling shell or test run ends. ``dist_dir``
+    and ``conf_dir`` let the nodes of a local cluster (``pipeline.localcluster``) share one
+    unpacked distribution, each with its own config dir (``ES_PATH_CONF``).
     """
     env = dict(os.environ)
     env["ES_JAVA_HOME"] = str(java_home)
     env.pop("ES_PATH_CONF", None)  # the node must read the config we just wrote
+    if conf_dir is not None:
+        env["ES_PATH_CONF"] = str(conf_dir)
     user = group = None
     if settings.user:
         account = pwd.getpwnam(settings.user)
@@ -868,7 +878,8 @@ def _launch(settings: NodeSettings, java_home: Path) -> subprocess.Popen[bytes]:
         env.update(HOME=str(settings.home), USER=settings.user, LOGNAME=settings.user)
     settings.pid_file.unlink(missing_ok=True)
     startup_log = settings.logs_dir / _STARTUP_LOG_NAME
-    cmd = [str(settings.dist_dir / "bin" / "elasticsearch"), "-d", "-p", str(settings.pid_file)]
+    dist = dist_dir or settings.dist_dir
+    cmd = [str(dist / "bin" / "elasticsearch"), "-d", "-p", str(settings.pid_file)]
     log.info(
         "starting Elasticsearch %s on %s (java %s%s)",
         settings.version,

@@ -18,6 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+# es_cluster: a two-node Elasticsearch cluster of the session's own (tests/cluster.py).
+from cluster import es_cluster  # noqa: F401
 from elasticsearch import Elasticsearch
 
 # Hooks that write test-artifacts/faults.md: the reliability scenarios and their results.

@@ -9,9 +9,16 @@ docker-compose mounts into the official image.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from typing import Any
 
+from pipeline.exceptions import ConfigError
+
 SCHEMA_VERSION = 1
+#: Copies of each shard beyond the primary: 0 on one node (a replica could never be placed), 1 or
+#: more on a cluster, so that a node leaving loses no acknowledged write and no search result.
+REPLICAS_ENV = "NEWSARCHIVE_INDEX_REPLICAS"
 
 ANALYSIS: dict[str, Any] = {
     "filter": {
@@ -90,15 +97,30 @@ def index_name(prefix: str, version: int = SCHEMA_VERSION) -> str:
     return f"{prefix}-v{version}"
 
 
-def template_body(prefix: str) -> dict[str, Any]:
-    """A composable index template that applies to every versioned index behind the alias."""
+def replicas_from_env(env: Mapping[str, str] | None = None) -> int | None:
+    """``NEWSARCHIVE_INDEX_REPLICAS`` as a number of replicas, or None when it is unset."""
+    raw = (os.environ if env is None else env).get(REPLICAS_ENV, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > 10:
+        raise ConfigError(f"{REPLICAS_ENV}={raw!r}: expected a number of replicas from 0 to 10")
+    return int(raw)
+
+
+def template_body(prefix: str, replicas: int | None = None) -> dict[str, Any]:
+    """A composable index template that applies to every versioned index behind the alias.
+
+    ``replicas`` defaults to ``NEWSARCHIVE_INDEX_REPLICAS``, else 0 (the single local node).
+    """
+    if replicas is None:
+        replicas = replicas_from_env() or 0
     return {
         "index_patterns": [f"{prefix}-v*"],
         "priority": 200,
         "template": {
             "settings": {
                 "number_of_shards": 1,
-                "number_of_replicas": 0,
+                "number_of_replicas": replicas,
                 "refresh_interval": "1s",
                 "analysis": ANALYSIS,
             },

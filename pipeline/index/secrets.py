@@ -66,7 +66,16 @@ def redact(text: str) -> str:
 
 
 def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
-    """``(url without user-info, user, password)``; credentials in a URL are registered."""
+    """``(url without user-info, user, password)``; credentials in a URL are registered.
+
+    ``url`` may list several nodes of one cluster, comma-separated: each loses its user-info
+    and the first credentials found are returned (one cluster has one set of credentials).
+    """
+    if "," in url:
+        split = [split_userinfo(part.strip()) for part in url.split(",") if part.strip()]
+        user = next((s[1] for s in split if s[1] is not None), None)
+        password = next((s[2] for s in split if s[2] is not None), None)
+        return ",".join(s[0] for s in split), user, password
     parts = urlsplit(url)
     if "@" not in parts.netloc:
         return url, None, None

@@ -8,10 +8,16 @@ from __future__ import annotations
 
 import re
 
-from elasticsearch import Elasticsearch
+from elasticsearch import BadRequestError, Elasticsearch
 
 from pipeline.exceptions import IndexingError
-from pipeline.index.schema import MAPPINGS, SCHEMA_VERSION, index_name, template_body
+from pipeline.index.schema import (
+    MAPPINGS,
+    SCHEMA_VERSION,
+    index_name,
+    replicas_from_env,
+    template_body,
+)
 
 
 def template_name(prefix: str) -> str:
@@ -26,15 +32,30 @@ def ensure_index(client: Elasticsearch, prefix: str) -> str:
         # Fields added since the index was created (additive changes only; same definitions of
         # existing fields are a no-op), so a strict mapping accepts documents of the new code.
         client.indices.put_mapping(index=current, properties=MAPPINGS["properties"])
+        replicas = replicas_from_env()
+        if replicas is not None:
+            # The template shapes new indices only; a replica count is dynamic, so an index
+            # created on one node gains its copies once the writer is pointed at a cluster.
+            client.indices.put_settings(index=current, settings={"number_of_replicas": replicas})
         return current
     concrete = index_name(prefix, SCHEMA_VERSION)
     if not client.indices.exists(index=concrete):
-        client.indices.create(index=concrete)
+        _create_unless_raced(client, concrete)
     client.indices.update_aliases(
         actions=[{"add": {"index": concrete, "alias": prefix, "is_write_index": True}}]
     )
     client.cluster.health(index=concrete, wait_for_status="yellow", timeout="30s")
     return concrete
+
+
+def _create_unless_raced(client: Elasticsearch, concrete: str) -> None:
+    """Create ``concrete``; another writer creating it first (workers of a fleet start together)
+    is success, not an error: the alias step after it is idempotent too."""
+    try:
+        client.indices.create(index=concrete)
+    except BadRequestError as exc:
+        if exc.error != "resource_already_exists_exception":
+            raise
 
 
 def drop_index(client: Elasticsearch, prefix: str) -> None:

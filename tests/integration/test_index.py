@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,6 +79,22 @@ def test_setup_is_idempotent_and_puts_a_versioned_index_behind_the_alias(
     assert mapping["properties"]["canonical_url"]["type"] == "keyword"
     assert mapping["properties"]["published_at"]["type"] == "date"
     assert mapping["properties"]["body"]["analyzer"] == "english_text"
+
+
+def test_workers_that_start_together_on_a_new_index_all_get_it(
+    es: Elasticsearch, index_prefix: str
+) -> None:
+    """A fleet's workers start at once: losing the race to create the index is not an error."""
+    start = threading.Barrier(6)
+
+    def set_up() -> str:
+        start.wait()
+        return ensure_index(es, index_prefix)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        names = list(pool.map(lambda _: set_up(), range(6)))
+    assert names == [f"{index_prefix}-v1"] * 6
+    assert list(es.indices.get_alias(name=index_prefix)) == [f"{index_prefix}-v1"]
 
 
 def test_a_search_for_inspection_finds_a_body_that_says_inspections(
