@@ -173,7 +173,11 @@ class NearDuplicateIndex:
                         }
                     },
                     "size": CANDIDATES,
-                    "_source": ["neardup.group", "neardup.bands", "neardup.signature"],
+                    # No hit count: the node may skip documents that cannot make the top
+                    # CANDIDATES (block-max WAND) instead of scoring every band match.
+                    "track_total_hits": False,
+                    # The signature alone gives the similarity; the bands are not needed back.
+                    "_source": ["neardup.group", "neardup.signature"],
                 }
             )
         try:
@@ -190,6 +194,6 @@ class NearDuplicateIndex:
             for hit in answer["hits"]["hits"]:
                 nd = hit["_source"].get("neardup") or {}
                 if nd.get("signature") and nd.get("group"):
-                    fp = Fingerprint(nd.get("bands", []), nd["signature"])
+                    fp = Fingerprint([], nd["signature"])
                     found.setdefault(article.id, []).append(_Known(hit["_id"], nd["group"], fp))
         return found

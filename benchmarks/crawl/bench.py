@@ -240,14 +240,19 @@ def drop(index: str) -> None:
     )
 
 
-def run_size(articles: int, workers: list[str], tmp: Path) -> list[dict[str, Any]]:
+def run_size(
+    articles: int, workers: list[str], tmp: Path, *, fetch_only: bool = True
+) -> list[dict[str, Any]]:
     site = Site(articles, tmp)
     rows = []
     try:
-        try:
-            rows.append(crawl(site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], "bench-crawl-fetch"))
-        finally:
-            drop("bench-crawl-fetch")
+        if fetch_only:
+            try:
+                rows.append(
+                    crawl(site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], "bench-crawl-fetch")
+                )
+            finally:
+                drop("bench-crawl-fetch")
         for w in workers:
             extra = [] if w == "" else [f"NEWSARCHIVE_EXTRACT_WORKERS={w}"]
             name = "full" if w == "" else f"full (workers={w})"
@@ -258,10 +263,10 @@ def run_size(articles: int, workers: list[str], tmp: Path) -> list[dict[str, Any
                 drop(index)
     finally:
         site.close()
-    fetch = rows[0]["pages_per_s"]
+    fetch = rows[0]["pages_per_s"] if fetch_only else None
     for row in rows:
         row["articles_on_site"] = articles
-        row["ratio_vs_fetch_only"] = row["pages_per_s"] / fetch
+        row["ratio_vs_fetch_only"] = row["pages_per_s"] / fetch if fetch else None
     return rows
 
 
@@ -275,6 +280,11 @@ def main() -> int:
         "--workers", default="", help="NEWSARCHIVE_EXTRACT_WORKERS values to compare, e.g. 0,2"
     )
     parser.add_argument("--no-scrapy-bench", action="store_true")
+    parser.add_argument(
+        "--no-fetch-only",
+        action="store_true",
+        help="crawl only with the pipelines (the memory run: its peak RSS, not a ratio)",
+    )
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-crawl.json"))
     args = parser.parse_args()
     workers = args.workers.split(",") if args.workers else [""]
@@ -285,7 +295,10 @@ def main() -> int:
             print(f"site of {args.articles * factor} articles", flush=True)
             sub = Path(tmp) / f"x{factor}"
             sub.mkdir()
-            for row in run_size(args.articles * factor, workers, sub):
+            sized = run_size(
+                args.articles * factor, workers, sub, fetch_only=not args.no_fetch_only
+            )
+            for row in sized:
                 row["factor"] = factor
                 rows.append(row)
     reference = None if args.no_scrapy_bench else scrapy_bench()
@@ -296,7 +309,7 @@ def main() -> int:
     for row in rows:
         print(
             f"{row['articles_on_site']:8d} {row['side']:22} {row['pages_per_s']:8.1f} "
-            f"{row['ratio_vs_fetch_only']:7.2f} {row['cpu_ms_per_page']:11.2f} "
+            f"{row['ratio_vs_fetch_only'] or float('nan'):7.2f} {row['cpu_ms_per_page']:11.2f} "
             f"{row['peak_rss_mb']:11.0f} {row['tree_peak_rss_mb']:11.0f} {row['wall_s']:7.1f}"
         )
     if reference and "pages_per_s" in reference:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "search"))
 
-from corpus import articles
+from corpus import articles  # type: ignore[import-not-found]
 
 PER_SITEMAP = 1000
 PER_SECTION_PAGE = 50

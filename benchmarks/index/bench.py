@@ -41,7 +41,7 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "search"))
 
-from corpus import articles
+from corpus import articles  # type: ignore[import-not-found]
 
 from pipeline.index import (
     ClusterSettings,
@@ -186,8 +186,8 @@ def measure(
             if side not in best or rate > best[side]["docs_per_s"]:
                 best[side] = {"docs_per_s": rate, "seconds": seconds, "neardup_seconds": near_s}
     raw = best["raw"]["docs_per_s"]
-    for side in best.values():
-        side["ratio_vs_raw"] = side["docs_per_s"] / raw
+    for figures in best.values():
+        figures["ratio_vs_raw"] = figures["docs_per_s"] / raw
     return {"batch_size": size, "documents": len(docs), "sides": best}
 
 

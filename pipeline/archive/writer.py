@@ -1,7 +1,8 @@
 """Write request/response pairs to rotating, gzip-compressed WARC 1.1 files with warcio.
 
-Each record is its own gzip member (warcio's ``gzip=True``), which is what lets a reader seek
-straight to one capture by its byte offset, and what wget, pywb and warcio's tools expect. Files
+Each record is its own gzip member (as with warcio's ``gzip=True``, at a cheaper level), which
+is what lets a reader seek straight to one capture by its byte offset, and what wget, pywb and
+warcio's tools expect. Files
 rotate when they pass a size limit so that no single file grows without bound across months of
 scheduled runs; every file starts with a ``warcinfo`` record naming the software and the source.
 
@@ -14,11 +15,12 @@ from __future__ import annotations
 
 import io
 import logging
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
@@ -33,6 +35,11 @@ DEFAULT_MAX_BYTES = 512 * 1024 * 1024
 # archived article pages that have no document, e.g. ones an older extractor rejected.
 KIND_HEADER = "WARC-Newsarchive-Kind"
 _DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
+
+
+# zlib level of each record's gzip member. warcio compresses at 9, which cost 4.4 ms for a 25 KB
+# page in the crawl benchmark against 0.8 ms at 6, for output only 2% smaller.
+GZIP_LEVEL = 6
 
 
 def warc_root(data_dir: Path | str) -> Path:
@@ -141,7 +148,7 @@ class RotatingWarcWriter:
             folder.mkdir(parents=True, exist_ok=True)
             self._path = folder / f"{self.source}-{self.started}-{self.serial:05d}.warc.gz"
             self._fh = self._path.open("ab")
-            self._writer = WARCWriter(self._fh, gzip=True, warc_version="WARC/1.1")
+            self._writer = _LeveledWARCWriter(self._fh)
             info = self._writer.create_warcinfo_record(
                 self._path.name,
                 {
@@ -154,6 +161,35 @@ class RotatingWarcWriter:
             self._writer.write_record(info)
             log.info("WARC file opened: %s", self._path)
         return self._writer, self._fh, self._path
+
+
+class _GzipMember:
+    """Compresses what a record writes into one gzip member, ended by the record's ``flush``."""
+
+    def __init__(self, out: BinaryIO, level: int) -> None:
+        self.out = out
+        self._zip = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+
+    def write(self, data: bytes) -> None:
+        self.out.write(self._zip.compress(data))
+
+    def flush(self) -> None:
+        self.out.write(self._zip.flush())
+        self.out.flush()
+
+
+class _LeveledWARCWriter(WARCWriter):  # type: ignore[misc]  # warcio is untyped
+    """warcio's writer, one gzip member per record as with ``gzip=True``, at ``GZIP_LEVEL``.
+
+    warcio fixes the level at 9; its own gzip wrapping is switched off and done here instead.
+    """
+
+    def __init__(self, fh: BinaryIO, level: int = GZIP_LEVEL) -> None:
+        super().__init__(fh, gzip=False, warc_version="WARC/1.1")
+        self.level = level
+
+    def write_record(self, record: Any, params: Any = None) -> None:
+        self._write_warc_record(_GzipMember(self.out, self.level), record)
 
 
 def _phrase(status: int) -> str:

@@ -23,7 +23,8 @@ from pipeline.boilerplate.store import (
 __all__ = ["ACCEPTED", "PENDING", "REJECTED", "BoilerplateStore", "Candidate", "SiteLearner"]
 
 # Learned patterns are re-read after this many observed pages: often enough that a prompt
-# disappears soon after it is learned, rarely enough that the statistics query stays cheap.
+# disappears soon after it is learned. The re-read touches only frequent lines (the store
+# keeps counters), so its cost does not grow with the pages observed.
 REFRESH_EVERY = 5
 
 

@@ -120,6 +120,14 @@ def is_candidate(stats: LineStats, source_pages: int) -> bool:
     )
 
 
+def candidate_floor(source_pages: int) -> float:
+    """The fewest pages a line of a source with ``source_pages`` pages needs to be a candidate.
+
+    Lets the store read only lines at or above it: a cheap, index-bounded refresh.
+    """
+    return max(float(MIN_PAGES), MIN_SHARE * source_pages - 1e-9)  # below any rounding
+
+
 def is_confident(stats: LineStats, source_pages: int) -> bool:
     """True for a candidate established well enough to apply before anyone reviews it."""
     return (

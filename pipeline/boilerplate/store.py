@@ -1,9 +1,20 @@
 """Per-source memory of body lines, and the review state of learned patterns (SQLite).
 
 One file, ``<data dir>/boilerplate.sqlite``, shared by crawl processes of different sources
-(WAL mode, a busy timeout). Sightings are kept per (source, line key, page URL), so a
-re-crawl of the same page does not count twice. A pattern's review status is "pending"
-until someone accepts or rejects it:
+(WAL mode, a busy timeout). Each observed page is remembered by URL, so a re-crawl of the
+same page does not count twice. What the rules need is kept as counters, updated as pages
+arrive: pages per source, distinct pages per line key, sightings per (key, position). The
+periodic refresh then reads only the keys frequent enough to matter (an index on the page
+count) instead of grouping every sighting of the source, so a crawl's learning costs the
+same per page on its 50,000th page as on its 50th.
+
+Writes are batched: ``observe`` buffers pages in memory and writes them in one transaction
+every ``COMMIT_EVERY`` pages, before any read (so the crawl's learner, which re-reads its
+patterns every few pages, is never behind) and on ``flush``/``close``. No transaction stays
+open between pages: crawls of other sources sharing the file never wait on a slow, polite
+crawl's lock; another process sees this one's pages at most ``COMMIT_EVERY`` pages late.
+
+A pattern's review status is "pending" until someone accepts or rejects it:
 
 * accepted patterns are always applied;
 * rejected patterns are never applied, however often they recur;
@@ -22,6 +33,7 @@ from pathlib import Path
 from pipeline.boilerplate.learn import (
     LineStats,
     Sighting,
+    candidate_floor,
     is_candidate,
     is_confident,
     line_pattern,
@@ -29,14 +41,36 @@ from pipeline.boilerplate.learn import (
 
 FILE_NAME = "boilerplate.sqlite"
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
+# Pages written per transaction at most: one commit per page cost more than the counting
+# itself; a crash loses at most this many pages' observations.
+COMMIT_EVERY = 25
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (source TEXT, url TEXT, PRIMARY KEY (source, url));
-CREATE TABLE IF NOT EXISTS sightings (
-    source TEXT, key TEXT, url TEXT, position TEXT, example TEXT,
-    PRIMARY KEY (source, key, url));
+CREATE TABLE IF NOT EXISTS source_counts (source TEXT PRIMARY KEY, pages INTEGER);
+CREATE TABLE IF NOT EXISTS line_counts (
+    source TEXT, key TEXT, pages INTEGER, example TEXT, PRIMARY KEY (source, key));
+CREATE INDEX IF NOT EXISTS line_counts_by_pages ON line_counts (source, pages);
+CREATE TABLE IF NOT EXISTS line_positions (
+    source TEXT, key TEXT, position TEXT, sightings INTEGER,
+    PRIMARY KEY (source, key, position));
 CREATE TABLE IF NOT EXISTS reviews (
     source TEXT, key TEXT, status TEXT, PRIMARY KEY (source, key));
 """
+# Stores written before the counters kept one row per (source, key, page URL).
+_BACKFILL = """
+INSERT INTO source_counts SELECT source, COUNT(*) FROM pages GROUP BY source;
+INSERT INTO line_counts
+    SELECT source, key, COUNT(*), MIN(example) FROM sightings GROUP BY source, key;
+INSERT INTO line_positions
+    SELECT source, key, position, COUNT(*) FROM sightings GROUP BY source, key, position;
+"""
+_COUNT_LINE = """
+INSERT INTO line_counts VALUES (?, ?, 1, ?)
+ON CONFLICT (source, key) DO UPDATE SET
+    pages = pages + 1, example = MIN(example, excluded.example)"""
+_COUNT_POSITION = """
+INSERT INTO line_positions VALUES (?, ?, ?, 1)
+ON CONFLICT (source, key, position) DO UPDATE SET sightings = sightings + 1"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,55 +94,90 @@ class BoilerplateStore:
         self.path = data_dir / FILE_NAME
         self._db = sqlite3.connect(self.path, timeout=30)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(_SCHEMA)
+        self._buffer: list[tuple[str, str, list[Sighting]]] = []
+        with self._db:
+            upgrading = self._has_table("sightings") and not self._has_table("line_counts")
+            self._db.executescript(_SCHEMA)
+            if upgrading:
+                self._db.executescript(_BACKFILL)
+
+    def flush(self) -> None:
+        """Write the buffered pages in one transaction."""
+        pages, self._buffer = self._buffer, []
+        if not pages:
+            return
+        with self._db:
+            for source, url, seen in pages:
+                self._count(source, url, seen)
 
     def close(self) -> None:
-        """Release the database file."""
+        """Commit what is pending and release the database file."""
+        self.flush()
         self._db.close()
 
     def observe(self, source: str, url: str, seen: Iterable[Sighting]) -> None:
-        """Record one extracted page of ``source`` and the body lines it showed."""
-        with self._db:
-            self._db.execute("INSERT OR IGNORE INTO pages VALUES (?, ?)", (source, url))
-            self._db.executemany(
-                "INSERT OR IGNORE INTO sightings VALUES (?, ?, ?, ?, ?)",
-                [(source, s.key, url, s.position, s.text) for s in seen],
-            )
+        """Record one extracted page of ``source`` and the body lines it showed (once per URL)."""
+        self._buffer.append((source, url, list(seen)))
+        if len(self._buffer) >= COMMIT_EVERY:
+            self.flush()
+
+    def _count(self, source: str, url: str, seen: list[Sighting]) -> None:
+        """Add one page to the counters, unless its URL was counted before."""
+        db = self._db
+        if db.execute("INSERT OR IGNORE INTO pages VALUES (?, ?)", (source, url)).rowcount == 0:
+            return  # observed before: counting it again would inflate its lines
+        db.execute(
+            "INSERT INTO source_counts VALUES (?, 1) "
+            "ON CONFLICT (source) DO UPDATE SET pages = pages + 1",
+            (source,),
+        )
+        first: dict[str, Sighting] = {}
+        for s in seen:
+            first.setdefault(s.key, s)  # a line repeated on a page counts once, where first seen
+        db.executemany(_COUNT_LINE, [(source, s.key, s.text) for s in first.values()])
+        db.executemany(_COUNT_POSITION, [(source, s.key, s.position) for s in first.values()])
 
     def source_pages(self, source: str) -> int:
         """How many distinct pages of ``source`` have been observed."""
-        row = self._db.execute("SELECT COUNT(*) FROM pages WHERE source = ?", (source,)).fetchone()
-        return int(row[0])
+        self.flush()
+        row = self._db.execute(
+            "SELECT pages FROM source_counts WHERE source = ?", (source,)
+        ).fetchone()
+        return int(row[0]) if row else 0
 
-    def line_stats(self, source: str) -> list[LineStats]:
-        """Statistics of every line seen on more than one page of ``source``."""
+    def line_stats(self, source: str, min_pages: float = 2) -> list[LineStats]:
+        """Statistics of every line of ``source`` seen on at least ``min_pages`` pages.
+
+        A range scan of the page-count index: the cost follows the number of frequent lines,
+        not the number of pages observed.
+        """
+        self.flush()
         rows = self._db.execute(
-            """SELECT key, MIN(example), COUNT(*) FROM sightings WHERE source = ?
-               GROUP BY key HAVING COUNT(*) > 1""",
-            (source,),
+            "SELECT key, example, pages FROM line_counts WHERE source = ? AND pages >= ?",
+            (source, max(min_pages, 2)),
         ).fetchall()
-        stats = []
-        for key, example, pages in rows:
-            position, same = self._db.execute(
-                """SELECT position, COUNT(*) AS n FROM sightings WHERE source = ? AND key = ?
-                   GROUP BY position ORDER BY n DESC, position LIMIT 1""",
-                (source, key),
-            ).fetchone()
-            stats.append(LineStats(key, example, int(pages), int(same), position))
-        return stats
+        return [self._stats(source, str(key), str(ex), int(n)) for key, ex, n in rows]
 
     def candidates(self, source: str) -> list[Candidate]:
         """Learned lines of ``source`` (and reviewed ones), most widespread first."""
         total = self.source_pages(source)
         reviews = self._reviews(source)
-        found = [s for s in self.line_stats(source) if is_candidate(s, total) or s.key in reviews]
+        stats = {s.key: s for s in self.line_stats(source, candidate_floor(total))}
+        for key in reviews.keys() - stats.keys():
+            row = self._db.execute(
+                "SELECT example, pages FROM line_counts WHERE source = ? AND key = ? AND pages > 1",
+                (source, key),
+            ).fetchone()
+            if row is not None:
+                stats[key] = self._stats(source, key, str(row[0]), int(row[1]))
+        found = [s for s in stats.values() if is_candidate(s, total) or s.key in reviews]
         found.sort(key=lambda s: (-s.pages, s.key))
         result = []
-        for number, stats in enumerate(found, start=1):
-            status = reviews.get(stats.key, PENDING)
-            applied = status == ACCEPTED or (status == PENDING and is_confident(stats, total))
+        for number, line in enumerate(found, start=1):
+            status = reviews.get(line.key, PENDING)
+            applied = status == ACCEPTED or (status == PENDING and is_confident(line, total))
             result.append(
-                Candidate(number, stats.key, stats.example, stats.pages, total, status, applied)
+                Candidate(number, line.key, line.example, line.pages, total, status, applied)
             )
         return result
 
@@ -125,6 +194,21 @@ class BoilerplateStore:
             self._db.executemany("INSERT OR REPLACE INTO reviews VALUES (?, ?, ?)", rows)
         return len(rows)
 
+    def _stats(self, source: str, key: str, example: str, pages: int) -> LineStats:
+        """One key's statistics, with its most common position (ties: the first by name)."""
+        position, same = self._db.execute(
+            """SELECT position, sightings FROM line_positions WHERE source = ? AND key = ?
+               ORDER BY sightings DESC, position LIMIT 1""",
+            (source, key),
+        ).fetchone()
+        return LineStats(key, example, pages, int(same), str(position))
+
     def _reviews(self, source: str) -> dict[str, str]:
         rows = self._db.execute("SELECT key, status FROM reviews WHERE source = ?", (source,))
         return {str(key): str(status) for key, status in rows}
+
+    def _has_table(self, name: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
+        ).fetchone()
+        return row is not None

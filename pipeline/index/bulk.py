@@ -9,6 +9,7 @@ cannot take now (down, write-blocked) lands in the spool for ``newsarchive repla
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -148,6 +149,15 @@ def _parse(value: str | None) -> datetime | None:
         return None
 
 
+# A batch is written as up to PARTS parts at once, each at least OVERLAP_MIN articles. Each
+# part still looks up its stored states first (the "unchanged" outcome and revisions need
+# them), but one part's lookup and request building run while the node indexes another's bulk,
+# instead of the client and the node taking turns (the lookup cost 0.92x -> 0.81x of raw
+# ``_bulk`` when the batch went as one).
+OVERLAP_MIN = 100
+PARTS = 2
+
+
 async def write_batch(
     client: AsyncElasticsearch,
     articles: Sequence[Article],
@@ -159,6 +169,57 @@ async def write_batch(
 ) -> BatchOutcome:
     """Index one batch and account for every article in it (spooled when the cluster is away)."""
     retry = retry or RetryPolicy()
+    parts = _parts(articles)
+    if len(parts) == 1:
+        outcome = await _write_part(client, articles, index, dead_letter, retry, spool)
+    else:
+        outcome = _merged(
+            await asyncio.gather(
+                *(_write_part(client, part, index, dead_letter, retry, spool) for part in parts)
+            )
+        )
+    if outcome.spooled and spool is not None:
+        first_reason = outcome.spooled[0][1]
+        log.warning(
+            "%d documents spooled in %s: %s", len(outcome.spooled), spool.path, first_reason
+        )
+    return outcome
+
+
+def _parts(articles: Sequence[Article]) -> list[Sequence[Article]]:
+    """Consecutive parts of a large batch; a small one, or one naming an id twice, stays whole.
+
+    Two captures of one id in one batch must reach the node in one request, in order: in
+    concurrent parts the older one could arrive second and count as stale, not as written.
+    """
+    count = min(PARTS, len(articles) // OVERLAP_MIN)
+    if count < 2 or len({a.id for a in articles}) < len(articles):
+        return [articles]
+    size = -(-len(articles) // count)
+    return [articles[i : i + size] for i in range(0, len(articles), size)]
+
+
+def _merged(outcomes: Sequence[BatchOutcome]) -> BatchOutcome:
+    """The outcomes of a batch's parts, in the parts' order."""
+    merged = BatchOutcome()
+    for part in outcomes:
+        merged.created += part.created
+        merged.updated += part.updated
+        merged.unchanged += part.unchanged
+        merged.parked += part.parked
+        merged.spooled += part.spooled
+    return merged
+
+
+async def _write_part(
+    client: AsyncElasticsearch,
+    articles: Sequence[Article],
+    index: str,
+    dead_letter: DeadLetterFile,
+    retry: RetryPolicy,
+    spool: Spool | None,
+) -> BatchOutcome:
+    """Look up the stored states of ``articles``, then deliver what is new or changed."""
     outcome = BatchOutcome()
     try:
         known = await stored_states(client, index, [a.id for a in articles])
@@ -201,9 +262,4 @@ async def write_batch(
         )
         outcome.parked.append((doc_id, d.reason))
         log.error("document %s parked in %s: %s", doc_id, dead_letter.path, d.reason)
-    if outcome.spooled and spool is not None:
-        first_reason = outcome.spooled[0][1]
-        log.warning(
-            "%d documents spooled in %s: %s", len(outcome.spooled), spool.path, first_reason
-        )
     return outcome

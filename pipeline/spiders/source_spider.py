@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
@@ -23,6 +23,7 @@ from pipeline.config import Source
 from pipeline.items import FetchFailure, RawArticle
 from pipeline.safety import refusal_reason
 from pipeline.spiders.discovery import Entry, feed_entries, sitemap_content
+from pipeline.spiders.links import MEMO_LIMIT, LinkResolver
 from pipeline.state.middleware import UnchangedSinceLastSeen
 from pipeline.urls import strip_tracking
 
@@ -109,21 +110,49 @@ class SourceSpider(Spider):
     # -- helpers -------------------------------------------------------------------------------
 
     def _follow_links(self, response: Response) -> Iterator[Request]:
-        """Requests for the article and section links of an HTML page."""
-        if not isinstance(response, TextResponse):
+        """Requests for the article and section links of an HTML page.
+
+        Any linked URL may be an article (no extension is denied: a PDF linked like an article
+        is fetched, then skipped as not HTML). A page at the depth limit is not read for links:
+        the depth middleware would drop every request it made.
+        """
+        if not isinstance(response, TextResponse) or self._at_depth_limit(response):
             return
-        # deny_extensions=(): a PDF linked like an article is fetched, then skipped as not HTML.
-        extractor = LinkExtractor(
-            tags=("a", "link"), attrs=("href",), unique=True, deny_extensions=()
-        )
-        for link in extractor.extract_links(response):
-            url = strip_tracking(link.url)
-            if not self._allowed(url):
-                continue
-            if self._is_article(url):
+        for link in self._links.links(response):
+            decision = self._decisions.get(link)
+            if decision is None:
+                decision = self._decide(link)
+                if len(self._decisions) >= MEMO_LIMIT:
+                    self._decisions.clear()
+                self._decisions[link] = decision
+            url, kind = decision
+            if kind == "article":
                 yield self._request(url, "page", self.parse_article, kind="article")
-            elif self.source.should_follow(url):
+            elif kind == "page":
                 yield self._request(url, "page", self.parse_page)
+
+    def _decide(self, link: str) -> tuple[str, str]:
+        """A linked URL without tracking, and what it is here: "article", "page" or ""."""
+        url = strip_tracking(link)
+        if not self._allowed(url):
+            return url, ""
+        if self._is_article(url):
+            return url, "article"
+        return url, "page" if self.source.should_follow(url) else ""
+
+    def _at_depth_limit(self, response: Response) -> bool:
+        limit = self.crawler.settings.getint("DEPTH_LIMIT")
+        request = response.request  # None for a response built outside a crawl
+        return limit > 0 and request is not None and int(request.meta.get("depth", 0)) >= limit
+
+    @cached_property
+    def _links(self) -> LinkResolver:
+        return LinkResolver()
+
+    @cached_property
+    def _decisions(self) -> dict[str, tuple[str, str]]:
+        """Memo of ``_decide`` (a page's links mostly repeat the site's chrome); bounded."""
+        return {}
 
     def _article_requests(self, entries: list[Entry], via: str) -> Iterator[Request]:
         for entry in entries:

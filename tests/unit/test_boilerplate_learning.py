@@ -7,6 +7,7 @@ The pages are invented "Harbor Ledger" columns run through the crawl's own extra
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -206,3 +207,41 @@ def test_the_review_commands_show_accept_and_reject(
         "source_pages": 10,
         "text": PROMPT,
     }
+
+
+def test_a_recrawled_page_counts_once(tmp_path: Path) -> None:
+    store = BoilerplateStore(tmp_path)
+    for url in ["https://ledger.example/1"] * 3 + ["https://ledger.example/2"]:
+        store.observe(SOURCE, url, sightings(["Story text.", PROMPT]))
+    assert store.source_pages(SOURCE) == 2
+    assert [s.pages for s in store.line_stats(SOURCE)] == [2]
+
+
+def test_what_one_crawl_learned_is_visible_to_the_next_once_closed(tmp_path: Path) -> None:
+    store = BoilerplateStore(tmp_path)
+    for n in range(1, 11):
+        store.observe(SOURCE, f"https://ledger.example/{n}", sightings(["Story text.", PROMPT]))
+    store.close()  # observations are committed in batches; closing saves the last one
+    [candidate] = BoilerplateStore(tmp_path).candidates(SOURCE)
+    assert (candidate.example, candidate.pages, candidate.source_pages) == (PROMPT, 10, 10)
+
+
+def test_a_store_written_before_the_counters_keeps_what_it_learned(tmp_path: Path) -> None:
+    legacy = sqlite3.connect(tmp_path / "boilerplate.sqlite")
+    with legacy:
+        legacy.executescript(
+            "CREATE TABLE pages (source TEXT, url TEXT, PRIMARY KEY (source, url));"
+            "CREATE TABLE sightings (source TEXT, key TEXT, url TEXT, position TEXT,"
+            " example TEXT, PRIMARY KEY (source, key, url));"
+            "CREATE TABLE reviews (source TEXT, key TEXT, status TEXT, PRIMARY KEY (source, key));"
+        )
+        for n in range(10):
+            url = f"https://ledger.example/{n}"
+            legacy.execute("INSERT INTO pages VALUES (?, ?)", (SOURCE, url))
+            legacy.execute(
+                "INSERT INTO sightings VALUES (?, ?, ?, 'end:0', ?)",
+                (SOURCE, line_key(PROMPT), url, PROMPT),
+            )
+    legacy.close()
+    [candidate] = BoilerplateStore(tmp_path).candidates(SOURCE)
+    assert (candidate.example, candidate.pages, candidate.applied) == (PROMPT, 10, True)

@@ -1,15 +1,25 @@
-"""Feeds and sitemaps (plain, gzip, indexes) yield article URLs with their dates as hints."""
+"""Feeds and sitemaps (plain, gzip, indexes) yield article URLs with their dates as hints;
+HTML pages yield the links Scrapy's LinkExtractor would find."""
 
 import gzip
+from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse, XmlResponse
+from scrapy.linkextractors import LinkExtractor
+from scrapy.utils.test import get_crawler
 
+from pipeline.config import load_sources
+from pipeline.fixture_site import catalog, render
 from pipeline.spiders.discovery import (
     DecompressionLimitError,
     feed_entries,
     gunzip_capped,
     sitemap_content,
 )
+from pipeline.spiders.links import LinkResolver
+from pipeline.spiders.source_spider import SourceSpider, spider_class_for
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Ledger Opinion</title>
@@ -58,3 +68,104 @@ def test_gzip_sitemap_index_is_recognised() -> None:
 def test_gzip_bombs_are_refused_at_the_cap() -> None:
     with pytest.raises(DecompressionLimitError):
         gunzip_capped(gzip.compress(b"0" * 100_000), max_size=10_000)
+
+
+# -- links of a crawled page: the spider's resolver finds what Scrapy's LinkExtractor finds ---
+
+EDGE_CASES = """<html><head><base href="https://ledger.example/news/2024/">
+<link rel="canonical" href="https://ledger.example/news/2024/03/14/ferry/">
+<link rel="alternate" type="application/rss+xml" href="/feeds/news.xml"></head><body>
+<a href="03/14/ferry/">relative to the base</a> <a href="  /opinion/  ">padded</a>
+<a href="/opinion/">repeated</a> <a href="//cdn.ledger.example/x.pdf">protocol-relative</a>
+<a href="https://other.example/a?utm_source=x&id=3#top">another site</a>
+<a href="http://[bad">bogus</a> <a href="mailto:desk@ledger.example">mail</a>
+<a href="javascript:void(0)">script</a> <a href="ftp://ledger.example/f">ftp</a>
+<a href="/s?q=caf\u00e9 cr\u00e8me">non-ASCII query</a> <a>no href</a> <area href="/map/">
+<a href="../../about/">up two</a> <a href="?page=2">query only</a> <a href="#comments">x</a>
+<!-- <a href="/commented-out/">x</a> --><a href="HTTP://LEDGER.EXAMPLE/Caps/">caps</a>
+</body></html>"""
+
+XHTML = """<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>
+<a href="/one/">one</a><link href="two/"/></body></html>"""
+
+
+def scrapy_links(response: TextResponse) -> list[str]:
+    """What the spider used to follow: Scrapy's extractor with the spider's old options."""
+    extractor = LinkExtractor(tags=("a", "link"), attrs=("href",), unique=True, deny_extensions=())
+    return [link.url for link in extractor.extract_links(response)]
+
+
+def fixture_pages() -> list[HtmlResponse]:
+    base = "https://fixture.example"
+    pages = [HtmlResponse(f"{base}/", body=render.home_page(base), encoding="utf-8")]
+    for article in catalog.ARTICLES[:12]:
+        url = f"{base}{article.path}"
+        pages.append(HtmlResponse(url, body=render.article_page(article, base), encoding="utf-8"))
+    pages.append(
+        HtmlResponse(f"{base}/news/", body=render.section_page("news", 1, base), encoding="utf-8")
+    )
+    return pages
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "iso-8859-1"])
+def test_links_of_an_edge_case_page_are_those_scrapy_extracts(encoding: str) -> None:
+    page = HtmlResponse("https://ledger.example/news/", body=EDGE_CASES, encoding=encoding)
+    assert list(LinkResolver().links(page)) == scrapy_links(page)
+
+
+def test_links_of_an_xhtml_page_are_those_scrapy_extracts() -> None:
+    page = XmlResponse("https://ledger.example/x/", body=XHTML.encode(), encoding="utf-8")
+    assert (
+        list(LinkResolver().links(page))
+        == scrapy_links(page)
+        == [
+            "https://ledger.example/one/",
+            "https://ledger.example/x/two/",
+        ]
+    )
+
+
+def test_links_of_the_fixture_site_are_those_scrapy_extracts_with_a_warm_memo() -> None:
+    resolver = LinkResolver()  # one per crawl: its memo carries over from page to page
+    for page in fixture_pages() * 2:
+        assert list(resolver.links(page)) == scrapy_links(page), page.url
+
+
+LEDGER_SOURCE = """sources:
+  - name: ledger
+    start_urls: ["https://ledger.example/news/"]
+    article_patterns: ['^https://ledger\\.example/news/\\d{4}/']
+    follow_patterns: ['^https://ledger\\.example/[a-z]+/$']
+"""
+
+
+def ledger_spider(tmp_path: Path) -> SourceSpider:
+    sources_file = tmp_path / "sources.yaml"
+    sources_file.write_text(LEDGER_SOURCE)
+    [source] = load_sources(sources_file, env={})
+    spider_cls = spider_class_for(source)
+    crawler = get_crawler(spider_cls, settings_dict={"DEPTH_LIMIT": 2})
+    return spider_cls.from_crawler(crawler)
+
+
+def page_at_depth(depth: int) -> HtmlResponse:
+    request = Request("https://ledger.example/news/", meta={"depth": depth})
+    return HtmlResponse(request.url, body=EDGE_CASES, encoding="utf-8", request=request)
+
+
+def test_a_page_below_the_depth_limit_is_followed_to_its_articles_and_sections(
+    tmp_path: Path,
+) -> None:
+    spider = ledger_spider(tmp_path)
+    followed = {r.url: r.meta["kind"] for r in spider._follow_links(page_at_depth(1))}
+    assert followed == {
+        "https://ledger.example/news/2024/03/14/ferry/": "article",
+        "https://ledger.example/opinion/": "page",
+        "https://ledger.example/news/2024/?page=2": "article",
+        "https://ledger.example/news/2024/": "article",  # from "#comments": fragment dropped
+        "https://ledger.example/about/": "page",
+    }
+
+
+def test_a_page_at_the_depth_limit_is_not_read_for_links(tmp_path: Path) -> None:
+    assert list(ledger_spider(tmp_path)._follow_links(page_at_depth(2))) == []
