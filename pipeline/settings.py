@@ -66,6 +66,15 @@ NEWSARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 1
 NEWSARCHIVE_EXTRACT_IN_FLIGHT = 0
 # Raw archive (pipeline/archive/): gzip WARC files under <data dir>/warc/<source>/ unless set.
 NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
+# Distributed mode (pipeline/distributed/, docs/distributed.md): a Redis URL turns it on; every
+# worker of a run (same run name) shares one request queue and one seen-set there.
+NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")
+NEWSARCHIVE_RUN_NAME = os.environ.get("NEWSARCHIVE_RUN_NAME", "")  # default: today's UTC date
+NEWSARCHIVE_LEASE_SECONDS = 120.0  # a taken request comes back to the queue after this
+NEWSARCHIVE_DISTRIBUTED_IDLE_CLOSE = 30.0  # queue and leases empty this long: workers close
+NEWSARCHIVE_DISTRIBUTED_KEEP_SECONDS = 86400  # a finished run's keys expire after this
+NEWSARCHIVE_SEEN_CAPACITY = 10_000_000  # Bloom filter: URLs per source and run ...
+NEWSARCHIVE_SEEN_ERROR_RATE = 1e-4  # ... at this false-positive rate: 22.9 MiB, 13 hashes
 
 LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 60.0
@@ -89,7 +98,20 @@ DOWNLOADER_MIDDLEWARES = {
     "pipeline.safety.middleware.RedirectGuardMiddleware": 700,  # sees 3xx before RedirectMiddleware
     # Incremental crawls: conditional GETs and feed/sitemap date skips from the URL store.
     "pipeline.state.middleware.IncrementalMiddleware": 580,
+    # Fleet-wide politeness through Redis; inactive unless NEWSARCHIVE_REDIS_URL or
+    # NEWSARCHIVE_FLEET_REDIS_URL is set. Last before the downloader, so cached, refused or
+    # robots-denied requests never take a slot.
+    "pipeline.distributed.politeness.FleetPolitenessMiddleware": 950,
 }
+# With NEWSARCHIVE_REDIS_URL set, DOWNLOAD_DELAY (with its jitter) and
+# CONCURRENT_REQUESTS_PER_DOMAIN hold per host for the whole fleet, and robots.txt Crawl-delay is
+# honoured up to this cap (seconds). See docs/politeness.md.
+NEWSARCHIVE_FLEET_MAX_CRAWL_DELAY = 60.0
+# Shared politeness without a shared frontier (independent crawls hitting the same hosts).
+NEWSARCHIVE_FLEET_REDIS_URL = os.environ.get("NEWSARCHIVE_FLEET_REDIS_URL", "")
+NEWSARCHIVE_FLEET_KEY_PREFIX = "newsarchive:politeness"
+# Redis down: True = fall back to per-process politeness (logged, counted); False = wait for it.
+NEWSARCHIVE_FLEET_FAIL_OPEN = True
 # A proxy would dial on our behalf, out of the guarded resolver's sight.
 HTTPPROXY_ENABLED = False
 # Over-long URLs are refused (and recorded) by SafetyMiddleware rather than dropped silently.
