@@ -27,10 +27,6 @@ from pipeline.spiders.links import MEMO_LIMIT, LinkResolver
 from pipeline.state.middleware import UnchangedSinceLastSeen
 from pipeline.urls import strip_tracking
 
-# Child sitemaps of a sitemap index wait behind every pending article (Scrapy fetches higher
-# priorities first; everything else is 0).
-CHILD_SITEMAP_PRIORITY = -10
-
 
 class SourceSpider(Spider):
     """Crawl one source; subclasses made by ``spider_class_for`` set ``name`` and ``source``."""
@@ -69,11 +65,7 @@ class SourceSpider(Spider):
         if content.is_index:
             for entry in content.entries:
                 if self._allowed(entry.url):
-                    request = self._request(entry.url, "sitemap", self.parse_sitemap)
-                    # After whatever is already queued: one child's articles are fetched before
-                    # the next child adds its thousands, so the queue (memory) stays bounded by
-                    # about one child sitemap instead of growing with the whole site.
-                    yield request.replace(priority=CHILD_SITEMAP_PRIORITY)
+                    yield self._request(entry.url, "sitemap", self.parse_sitemap)
             return
         self.crawler.stats.inc_value("discovery/sitemap_entries", len(content.entries))
         yield from self._article_requests(content.entries, "sitemap")

@@ -169,19 +169,3 @@ def test_a_page_below_the_depth_limit_is_followed_to_its_articles_and_sections(
 
 def test_a_page_at_the_depth_limit_is_not_read_for_links(tmp_path: Path) -> None:
     assert list(ledger_spider(tmp_path)._follow_links(page_at_depth(2))) == []
-
-
-def test_child_sitemaps_wait_behind_the_articles_already_found(tmp_path: Path) -> None:
-    """Memory: one child sitemap's articles are fetched before the next child is read."""
-    spider = ledger_spider(tmp_path)
-    index_url = "https://ledger.example/sitemap.xml"
-    index = XmlResponse(index_url, body=INDEX, request=Request(index_url))
-    [child] = list(spider.parse_sitemap(index))
-
-    child_url = "https://ledger.example/sitemaps/news.xml"
-    urlset = XmlResponse(child_url, body=URLSET, request=Request(child_url))
-    [article] = list(spider.parse_sitemap(urlset))
-
-    assert isinstance(child, Request) and isinstance(article, Request)
-    assert child.meta["kind"] == "sitemap" and article.meta["kind"] == "article"
-    assert child.priority < article.priority
