@@ -169,3 +169,35 @@ def test_a_page_below_the_depth_limit_is_followed_to_its_articles_and_sections(
 
 def test_a_page_at_the_depth_limit_is_not_read_for_links(tmp_path: Path) -> None:
     assert list(ledger_spider(tmp_path)._follow_links(page_at_depth(2))) == []
+
+
+def child_sitemap_response(url: str, body: bytes, request: Request) -> XmlResponse:
+    return XmlResponse(url, body=body, request=request)
+
+
+def test_an_index_s_child_sitemaps_are_read_one_at_a_time_behind_queued_articles(
+    tmp_path: Path,
+) -> None:
+    """Memory: the queue holds about one child sitemap's articles, not the whole site's."""
+    spider = ledger_spider(tmp_path)
+    children = [f"https://ledger.example/sitemaps/{n}.xml" for n in ("a", "b", "c")]
+    index_body = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + b"".join(f"<sitemap><loc>{url}</loc></sitemap>".encode() for url in children)
+        + b"</sitemapindex>"
+    )
+    index_url = "https://ledger.example/sitemap.xml"
+    [first] = list(spider.parse_sitemap(XmlResponse(index_url, body=index_body)))
+    assert isinstance(first, Request) and first.url == children[0]
+
+    produced = list(spider.parse_sitemap(child_sitemap_response(first.url, URLSET, first)))
+    [article] = [r for r in produced if r.meta.get("kind") == "article"]
+    [second] = [r for r in produced if r.meta.get("kind") == "sitemap"]
+    assert second.url == children[1]
+    assert second.priority < article.priority  # read once the queued articles have gone out
+
+    assert first.meta["depth_reset"] and second.meta["depth_reset"]  # DEPTH_LIMIT never ends it
+
+    broken = list(spider.parse_sitemap(child_sitemap_response(second.url, b"<html>", second)))
+    assert [r.url for r in broken if isinstance(r, Request)] == [children[2]]  # chain goes on
