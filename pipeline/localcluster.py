@@ -273,18 +273,11 @@ def render_node_yml(
         ("discovery.seed_hosts", [f"{spec.base.host}:{m.transport_port}" for m in members]),
         ("path.data", str(node.settings.data_dir)),
         ("path.logs", str(node.settings.logs_dir)),
-        ("cluster.routing.allocation.disk.threshold_enabled", False),
     ]
     if bootstrap:
         lines.append(("cluster.initial_master_nodes", masters))
-    if not allow_mmap:
-        lines.append(("node.store.allow_mmap", False))
-    if "x-pack-security" in modules:
-        lines.append(("xpack.security.enabled", False))
-    if "ingest-geoip" in modules:
-        lines.append(("ingest.geoip.downloader.enabled", False))
-    body = "".join(f"{key}: {json.dumps(value)}\n" for key, value in lines)
-    return "# Written by pipeline.localcluster on every start; edits here are overwritten.\n" + body
+    lines += localnode.local_machine_settings(allow_mmap=allow_mmap, modules=modules)
+    return localnode.yml_text(lines, writer="pipeline.localcluster")
 
 
 def bootstrapped(spec: ClusterSpec) -> bool:

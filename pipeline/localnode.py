@@ -425,9 +425,17 @@ def render_elasticsearch_yml(
         ("discovery.type", "single-node"),
         ("path.data", str(settings.data_dir)),
         ("path.logs", str(settings.logs_dir)),
-        # Dev machines and CI often have nearly full disks; don't go read-only on them.
-        ("cluster.routing.allocation.disk.threshold_enabled", False),
+        *local_machine_settings(allow_mmap=allow_mmap, modules=modules),
     ]
+    return yml_text(lines, writer="pipeline.localnode")
+
+
+def local_machine_settings(
+    *, allow_mmap: bool, modules: frozenset[str]
+) -> list[tuple[str, object]]:
+    """What every project-run node needs on these machines, single or in a local cluster."""
+    # Dev machines and CI often have nearly full disks; don't go read-only on them.
+    lines: list[tuple[str, object]] = [("cluster.routing.allocation.disk.threshold_enabled", False)]
     if not allow_mmap:
         lines.append(("node.store.allow_mmap", False))
     if "x-pack-security" in modules:
@@ -436,8 +444,13 @@ def render_elasticsearch_yml(
     if "ingest-geoip" in modules:
         # The downloader would try to reach the internet, which these machines cannot.
         lines.append(("ingest.geoip.downloader.enabled", False))
+    return lines
+
+
+def yml_text(lines: list[tuple[str, object]], *, writer: str) -> str:
+    """``elasticsearch.yml`` text; strings as JSON, which YAML reads verbatim."""
     body = "".join(f"{key}: {json.dumps(value)}\n" for key, value in lines)
-    return "# Written by pipeline.localnode on every start; edits here are overwritten.\n" + body
+    return f"# Written by {writer} on every start; edits here are overwritten.\n" + body
 
 
 def render_jvm_options(settings: NodeSettings) -> str:

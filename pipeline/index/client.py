@@ -115,11 +115,11 @@ def make_async_client(settings: ClusterSettings | None = None) -> AsyncElasticse
     return AsyncElasticsearch(**options, serializers=fast_serializers())  # type: ignore[arg-type]
 
 
-class _OrjsonNdjson(NdjsonSerializer):
-    """Bulk bodies through orjson (the client's default encodes them with stdlib ``json``).
+class _OrjsonJson(JsonSerializer):
+    """Request and response bodies (``mget``, ``msearch`` answers, search hits) through orjson.
 
     orjson refuses what stdlib ``json`` accepts with ``surrogatepass`` (a lone surrogate in text
-    decoded with ``surrogateescape``): such a line falls back to the stdlib encoder rather than
+    decoded with ``surrogateescape``): such a body falls back to the stdlib encoder rather than
     failing the whole request.
     """
 
@@ -136,20 +136,9 @@ class _OrjsonNdjson(NdjsonSerializer):
             return super().json_loads(data)
 
 
-class _OrjsonJson(JsonSerializer):
-    """Request and response bodies (``mget``, ``msearch`` answers, search hits) through orjson."""
-
-    def json_dumps(self, data: Any) -> bytes:
-        try:
-            return orjson.dumps(data, default=self.default)
-        except orjson.JSONEncodeError:
-            return super().json_dumps(data)
-
-    def json_loads(self, data: bytes) -> Any:
-        try:
-            return orjson.loads(data)
-        except orjson.JSONDecodeError:  # e.g. an integer past 64 bits: stdlib takes it
-            return super().json_loads(data)
+class _OrjsonNdjson(_OrjsonJson, NdjsonSerializer):
+    """Bulk bodies: NDJSON framing from the client, each line through ``_OrjsonJson``'s codec
+    (the client's default encodes them with stdlib ``json``)."""
 
 
 def fast_serializers() -> dict[str, Serializer]:

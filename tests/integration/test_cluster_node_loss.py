@@ -17,7 +17,6 @@ node) gains one when the writer next starts with ``NEWSARCHIVE_INDEX_REPLICAS=1`
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +28,7 @@ import pytest
 from cluster import LocalCluster
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan
+from load_articles import load_article
 
 from pipeline.index import (
     BatchOutcome,
@@ -42,7 +42,6 @@ from pipeline.index import (
 )
 from pipeline.index.spool import Spool
 from pipeline.items import Article
-from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration
 
@@ -54,22 +53,13 @@ FETCHED = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
 
 
 def article(n: int) -> Article:
-    url = canonical_url(f"https://harbour.example/news/2026/11/28/cluster-{n}/")
-    body = f"Story {n} of the load: the harbour master counted the boats twice and got two sums."
-    return Article(
-        id=document_id(url),
-        url=url,
-        canonical_url=url,
+    return load_article(
+        n,
+        host="harbour.example",
         source="harbour",
-        title=f"Cluster {n}",
-        body=body,
-        authors=[],
-        published_at=FETCHED,
-        updated_at=None,
-        section="news",
-        language="en",
-        fetched_at=FETCHED,
-        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        day=FETCHED,
+        slug="cluster",
+        body="Story {n} of the load: the harbour master counted the boats twice and got two sums.",
     )
 
 

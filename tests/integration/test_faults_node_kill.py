@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import os
 import shutil
 import signal
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import AsyncElasticsearch
+from load_articles import load_article
 
 from pipeline import localnode
 from pipeline.index import (
@@ -39,7 +39,6 @@ from pipeline.index import (
 )
 from pipeline.index.spool import Spool, replay
 from pipeline.items import Article
-from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration
 
@@ -50,22 +49,13 @@ FETCHED = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
 def article(n: int) -> Article:
-    url = canonical_url(f"https://ledger.example/news/2026/11/02/bulk-{n}/")
-    body = f"Item {n} of the bulk load: the ferry ran late again and nobody said why."
-    return Article(
-        id=document_id(url),
-        url=url,
-        canonical_url=url,
+    return load_article(
+        n,
+        host="ledger.example",
         source="ledger",
-        title=f"Bulk {n}",
-        body=body,
-        authors=[],
-        published_at=FETCHED,
-        updated_at=None,
-        section="news",
-        language="en",
-        fetched_at=FETCHED,
-        content_hash=hashlib.sha256(body.encode()).hexdigest(),
+        day=FETCHED,
+        slug="bulk",
+        body="Item {n} of the bulk load: the ferry ran late again and nobody said why.",
     )
 
 
