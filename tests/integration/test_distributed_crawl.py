@@ -263,15 +263,22 @@ def test_a_worker_killed_mid_run_loses_nothing(
             lease_seconds=6,
         )
 
-    victim, *survivors = [worker(f"w{i}") for i in range(WORKERS)]
-    # Kill once a fifth of the articles were fetched: the victim holds leases on pages it was
-    # downloading and on articles still in its bulk buffer.
+    # The victim starts alone, so the first fifth of the articles are certainly its own: they sit
+    # in its bulk buffer (500 a flush), leased. The others join, and the victim is killed once
+    # they are working too.
+    victim = worker("w0")
     total = len(expected_ids(site, SCALED_KILL))
-    deadline = time.monotonic() + 120
-    while sum(article_gets(site, SCALED_KILL).values()) < total // 5:
-        assert time.monotonic() < deadline, "the crawl did not get going"
-        assert victim.process.poll() is None, "the victim ended before it could be killed"
-        time.sleep(0.2)
+
+    def wait_for_articles(count: int) -> None:
+        deadline = time.monotonic() + 120
+        while sum(article_gets(site, SCALED_KILL).values()) < count:
+            assert time.monotonic() < deadline, "the crawl did not get going"
+            assert victim.process.poll() is None, "the victim ended before it could be killed"
+            time.sleep(0.2)
+
+    wait_for_articles(total // 5)
+    survivors = [worker(f"w{i}") for i in range(1, WORKERS)]
+    wait_for_articles(total // 3)
     victim.kill()
     fetched_at_kill = sum(article_gets(site, SCALED_KILL).values())
 
