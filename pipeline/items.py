@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pipeline.neardup import Fingerprint
 
 
 @dataclass(slots=True)
@@ -61,6 +64,9 @@ class Article:
     warc: dict[str, str | int] | None = None
     # Near-duplicate group, LSH band keys and MinHash signature (filled by pipeline.neardup).
     neardup: dict[str, Any] = field(default_factory=dict)
+    # The MinHash of ``body`` when it was computed where the body was extracted (a worker
+    # process); not stored. None: pipeline.neardup computes it from the body.
+    body_fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
 
     @property
     def word_count(self) -> int:

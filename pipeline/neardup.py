@@ -114,7 +114,7 @@ class NearDuplicateIndex:
         """Fill ``article.neardup`` for each article: its bands, signature and group id."""
         if not articles:
             return
-        prints = {a.id: fingerprint(a.body) for a in articles}
+        prints = {a.id: a.body_fingerprint or fingerprint(a.body) for a in articles}
         stored = await self._candidates(client, index, articles, prints)
         for article in articles:
             fp = prints[article.id]

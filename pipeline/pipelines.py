@@ -37,7 +37,7 @@ from pipeline.index import (
 from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
 from pipeline.ledger import STAT_PREFIX, Skip
-from pipeline.neardup import THRESHOLD, NearDuplicateIndex
+from pipeline.neardup import THRESHOLD, Fingerprint, NearDuplicateIndex
 from pipeline.state.signals import documents_settled
 from pipeline.urls import canonical_url, document_id, same_site
 
@@ -86,6 +86,7 @@ class ExtractPipeline:
         # extract() in worker processes (pipeline.extractpool); 0 = inline, in the reactor thread.
         self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT", 0)
+        self.niceness = crawler.settings.getint("NEWSARCHIVE_EXTRACT_NICENESS", 0)
         self.pool: ExtractPool | None = None
 
     @classmethod
@@ -96,7 +97,7 @@ class ExtractPipeline:
         if self.learn:
             self.store = BoilerplateStore(self.data_dir)
         if self.workers > 0:
-            self.pool = ExtractPool(self.workers, self.in_flight or 4 * self.workers)
+            self.pool = ExtractPool(self.workers, self.in_flight or 4 * self.workers, self.niceness)
 
     def close_spider(self) -> None:
         if self.store is not None:
@@ -119,21 +120,30 @@ class ExtractPipeline:
 
     async def _extract_in_pool(self, pool: ExtractPool, item: RawArticle) -> Article:
         try:
-            page = await pool.extract(item.body, item.url, self._options(item))
+            page, body_print = await pool.extract(item.body, item.url, self._options(item))
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
-        return self._finish(item, page)
+        return self._finish(item, page, body_print)
 
-    def _finish(self, item: RawArticle, page: ExtractedPage) -> Article:
-        """Learned boilerplate (observed in this process: its SQLite store lives here)."""
+    def _finish(
+        self, item: RawArticle, page: ExtractedPage, body_print: Fingerprint | None = None
+    ) -> Article:
+        """Learned boilerplate (observed in this process: its SQLite store lives here).
+
+        ``body_print``, the worker's MinHash of the extracted body, is kept only while the body
+        is the one it was computed from; the near-duplicate stage computes it otherwise.
+        """
         learner = self._learner(item.source)
         if learner is not None:
             learner.observe(item.url, page.body, page.authors)
             body = learner.clean(page.body)
             if not body.strip():
                 raise Skip("extract/empty_body", item.url, "only learned boilerplate left")
-            page = dataclasses.replace(page, body=body)
-        return build_article(item, page)
+            if body != page.body:
+                page, body_print = dataclasses.replace(page, body=body), None
+        article = build_article(item, page)
+        article.body_fingerprint = body_print
+        return article
 
     def _learner(self, source: str) -> SiteLearner | None:
         """The source's boilerplate learner (None when learning is switched off)."""

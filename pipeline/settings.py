@@ -64,6 +64,9 @@ NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
 # handed to the workers at once (0: four per worker). See benchmarks/RESULTS.md for the gain.
 NEWSARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 1
 NEWSARCHIVE_EXTRACT_IN_FLIGHT = 0
+# The workers' CPU priority below the crawl process (os.nice), so they do not slow the reactor
+# thread that paces the crawl (pipeline/extractpool.py; gain in benchmarks/RESULTS.md).
+NEWSARCHIVE_EXTRACT_NICENESS = 10
 # Raw archive (pipeline/archive/): gzip WARC files under <data dir>/warc/<source>/ unless set.
 NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 # Distributed mode (pipeline/distributed/, docs/distributed.md): a Redis URL turns it on; every

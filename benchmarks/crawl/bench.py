@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/crawl/bench.py --articles 5000 --out benchmarks/crawl/results.json
     .venv/bin/python benchmarks/crawl/bench.py --articles 1250 --scale 1,4,16   # scaling
     .venv/bin/python benchmarks/crawl/bench.py --articles 5000 --workers 0,2    # extraction workers
+    .venv/bin/python benchmarks/crawl/bench.py --articles 5000 --rounds 3 \
+        --variant default: --variant nice0:NEWSARCHIVE_EXTRACT_NICENESS=0   # A/B of settings
 
 Why this shape: the target (full pipeline >= 0.5x fetch-only) compares two crawls of one site by
 one crawler with one set of settings, so the only difference is the item pipelines.
@@ -29,6 +31,7 @@ import json
 import os
 import platform
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -89,6 +92,17 @@ def _tree(root: int) -> dict[int, tuple[float, float]]:
     return {pid: stats[pid] for pid in tree if pid in stats}
 
 
+def _pss_mb(pid: int) -> float:
+    """Proportional set size: shared pages (the fork server's imports) counted once overall."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def run_measured(
     cmd: list[str], env: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
@@ -96,10 +110,13 @@ def run_measured(
 
     Why not getrusage: the workers are children of multiprocessing's fork server, which is not
     reaped by the time the crawl reports, so their CPU would be missing; and each worker's RSS
-    counts towards what the crawl costs.
+    counts towards what the crawl costs. RSS counts pages the workers share with the fork server
+    once per process; PSS (sampled every second) splits them, so the tree's PSS is what the
+    crawl holds.
     """
     cpu: dict[int, float] = {}
-    peak_rss = 0.0
+    peak_rss = peak_pss = 0.0
+    ticks = 0
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         proc = subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=out, stderr=err, text=True)
         while proc.poll() is None:
@@ -107,11 +124,18 @@ def run_measured(
             for pid, (seconds, _) in tree.items():
                 cpu[pid] = max(cpu.get(pid, 0.0), seconds)
             peak_rss = max(peak_rss, sum(rss for _, rss in tree.values()))
+            if ticks % 5 == 0:
+                peak_pss = max(peak_pss, sum(_pss_mb(pid) for pid in tree))
+            ticks += 1
             time.sleep(0.2)
         out.seek(0)
         err.seek(0)
         done = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
-    return done, {"tree_cpu_s": sum(cpu.values()), "tree_peak_rss_mb": peak_rss}
+    return done, {
+        "tree_cpu_s": sum(cpu.values()),
+        "tree_peak_rss_mb": peak_rss,
+        "tree_peak_pss_mb": peak_pss,
+    }
 
 
 class Site:
@@ -119,6 +143,7 @@ class Site:
 
     def __init__(self, articles: int, tmp: Path) -> None:
         port_file = tmp / "site.url"
+        self.articles = articles
         self.proc = subprocess.Popen([PY, str(HERE / "site.py"), str(articles), str(port_file)])
         for _ in range(600):
             if port_file.exists() and port_file.read_text():
@@ -137,8 +162,14 @@ class Site:
         self.proc.wait()
 
 
-def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dict[str, Any]:
-    """One crawl of the site as its own process; pages/s, CPU/page, peak RSS."""
+def crawl(
+    site: Site, tmp: Path, name: str, extra: list[str], index: str, round_: int = 1
+) -> dict[str, Any]:
+    """One crawl of the site as its own process; pages/s, CPU/page, peak RSS.
+
+    Each crawl gets a fresh data directory: a second crawl with the first one's URL store would
+    be an incremental re-crawl (conditional requests, skipped pages), not the same work.
+    """
     sources = tmp / "sources.yaml"
     sources.write_text(SOURCE.format(base=site.base))
     rusage = tmp / f"{name}.rusage.json"
@@ -160,7 +191,7 @@ def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dic
         "--index",
         index,
         "--data-dir",
-        str(tmp / f"data-{name}"),
+        str(tmp / f"data-{name}-round-{round_}"),
     ]
     for setting in FAST + extra:
         cmd += ["-s", setting]
@@ -172,6 +203,8 @@ def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dic
     usage = json.loads(rusage.read_text())
     summary = json.loads(proc.stdout)[0]
     pages = served["articles"]
+    if pages != site.articles:  # a rate over part of the site would not compare with the others
+        raise RuntimeError(f"{name}: the site served {pages} of its {site.articles} articles")
     # The crawl process's own CPU is exact (getrusage); the workers' comes from /proc samples.
     cpu = max(usage["cpu_s"] + usage["children_cpu_s"], tree["tree_cpu_s"])
     row = {
@@ -184,6 +217,7 @@ def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dic
         "peak_rss_mb": usage["peak_rss_mb"],
         "children_peak_rss_mb": usage["children_peak_rss_mb"],
         "tree_peak_rss_mb": tree["tree_peak_rss_mb"],
+        "tree_peak_pss_mb": tree["tree_peak_pss_mb"],
         "tree_cpu_s": tree["tree_cpu_s"],
         "process_cpu_s": usage["cpu_s"],
         "indexed": summary.get("indexed"),
@@ -193,7 +227,8 @@ def crawl(site: Site, tmp: Path, name: str, extra: list[str], index: str) -> dic
     print(
         f"  {name:22s} {pages:6d} pages {row['wall_s']:7.1f} s {row['pages_per_s']:7.1f} p/s "
         f"{row['cpu_ms_per_page']:6.2f} ms CPU/page  RSS {row['peak_rss_mb']:.0f} MB "
-        f"(tree {row['tree_peak_rss_mb']:.0f}) indexed {row['indexed']}",
+        f"(tree {row['tree_peak_rss_mb']:.0f}, PSS {row['tree_peak_pss_mb']:.0f}) "
+        f"indexed {row['indexed']}",
         flush=True,
     )
     return row
@@ -241,33 +276,78 @@ def drop(index: str) -> None:
 
 
 def run_size(
-    articles: int, workers: list[str], tmp: Path, *, fetch_only: bool = True
+    articles: int,
+    variants: list[tuple[str, list[str]]],
+    tmp: Path,
+    *,
+    fetch_only: bool = True,
+    rounds: int = 1,
 ) -> list[dict[str, Any]]:
+    """Every side ``rounds`` times against one site; each full side's ratio is to the fetch-only
+    crawl of its own round (the two run back to back), so load that comes and goes between
+    rounds cancels out of the ratio."""
     site = Site(articles, tmp)
     rows = []
     try:
-        if fetch_only:
-            try:
-                rows.append(
-                    crawl(site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], "bench-crawl-fetch")
-                )
-            finally:
-                drop("bench-crawl-fetch")
-        for w in workers:
-            extra = [] if w == "" else [f"NEWSARCHIVE_EXTRACT_WORKERS={w}"]
-            name = "full" if w == "" else f"full (workers={w})"
-            index = f"bench-crawl-full-{w or 'default'}"
-            try:
-                rows.append(crawl(site, tmp, name, extra, index))
-            finally:
-                drop(index)
+        for r in range(1, rounds + 1):
+            fetch = None
+            if fetch_only:
+                try:
+                    fetch = crawl(
+                        site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], "bench-crawl-fetch", r
+                    )
+                finally:
+                    drop("bench-crawl-fetch")
+                rows.append(fetch | {"round": r})
+            for name, extra in variants:
+                index = f"bench-crawl-{re.sub(r'[^a-z0-9]+', '-', name.lower())}"
+                try:
+                    row = crawl(site, tmp, name, extra, index, r)
+                finally:
+                    drop(index)
+                ratio = row["pages_per_s"] / fetch["pages_per_s"] if fetch else None
+                rows.append(row | {"round": r, "ratio_vs_fetch_only": ratio})
     finally:
         site.close()
-    fetch = rows[0]["pages_per_s"] if fetch_only else None
     for row in rows:
         row["articles_on_site"] = articles
-        row["ratio_vs_fetch_only"] = row["pages_per_s"] / fetch if fetch else None
+        if row["side"] == "fetch-only":
+            row["ratio_vs_fetch_only"] = 1.0
     return rows
+
+
+def summary(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per size and side over the rounds: median pages/s and median, lowest, highest ratio."""
+    out = []
+    keys = dict.fromkeys((row["articles_on_site"], row["side"]) for row in rows)
+    for articles, side in keys:
+        mine = [r for r in rows if (r["articles_on_site"], r["side"]) == (articles, side)]
+        ratios = [r["ratio_vs_fetch_only"] for r in mine if r["ratio_vs_fetch_only"] is not None]
+        out.append(
+            {
+                "articles_on_site": articles,
+                "side": side,
+                "rounds": len(mine),
+                "median_pages_per_s": statistics.median(r["pages_per_s"] for r in mine),
+                "median_ratio": statistics.median(ratios) if ratios else None,
+                "min_ratio": min(ratios) if ratios else None,
+                "max_ratio": max(ratios) if ratios else None,
+                "median_cpu_ms_per_page": statistics.median(r["cpu_ms_per_page"] for r in mine),
+                "max_peak_rss_mb": max(r["peak_rss_mb"] for r in mine),
+            }
+        )
+    return out
+
+
+def variants_from(args: argparse.Namespace) -> list[tuple[str, list[str]]]:
+    """The full sides to run: ``--variant NAME:SETTING,...``, ``--workers``, else the defaults."""
+    chosen = []
+    for spec in args.variant:
+        name, _, settings = spec.partition(":")
+        chosen.append((f"full ({name})", [x for x in settings.split(",") if x]))
+    for w in args.workers.split(",") if args.workers else []:
+        chosen.append((f"full (workers={w})", [f"NEWSARCHIVE_EXTRACT_WORKERS={w}"]))
+    return chosen or [("full", [])]
 
 
 def main() -> int:
@@ -279,6 +359,17 @@ def main() -> int:
     parser.add_argument(
         "--workers", default="", help="NEWSARCHIVE_EXTRACT_WORKERS values to compare, e.g. 0,2"
     )
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="NAME:SETTING,...",
+        help="a full side with extra Scrapy settings, e.g. 'nice0:NEWSARCHIVE_EXTRACT_NICENESS=0'"
+        " (repeatable; default: one full side with the project's settings)",
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="repeat fetch-only + full sides; report medians"
+    )
     parser.add_argument("--no-scrapy-bench", action="store_true")
     parser.add_argument(
         "--no-fetch-only",
@@ -287,7 +378,7 @@ def main() -> int:
     )
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-crawl.json"))
     args = parser.parse_args()
-    workers = args.workers.split(",") if args.workers else [""]
+    variants = variants_from(args)
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -296,7 +387,11 @@ def main() -> int:
             sub = Path(tmp) / f"x{factor}"
             sub.mkdir()
             sized = run_size(
-                args.articles * factor, workers, sub, fetch_only=not args.no_fetch_only
+                args.articles * factor,
+                variants,
+                sub,
+                fetch_only=not args.no_fetch_only,
+                rounds=args.rounds,
             )
             for row in sized:
                 row["factor"] = factor
@@ -314,6 +409,16 @@ def main() -> int:
         )
     if reference and "pages_per_s" in reference:
         print(f"{'':8} {'scrapy bench':22} {reference['pages_per_s']:8.1f}")
+    medians = summary(rows)
+    if args.rounds > 1:
+        print(f"\nover {args.rounds} rounds: median pages/s, ratio median [lowest, highest]")
+        for m in medians:
+            ratio = m["median_ratio"]
+            spread = f"[{m['min_ratio']:.2f}, {m['max_ratio']:.2f}]" if ratio else ""
+            print(
+                f"{m['articles_on_site']:8d} {m['side']:22} {m['median_pages_per_s']:8.1f} "
+                f"{ratio or float('nan'):7.2f} {spread}"
+            )
     report = {
         "benchmark": "crawl",
         "started": started,
@@ -321,6 +426,7 @@ def main() -> int:
         "cpus": os.cpu_count(),
         "args": vars(args) | {"out": str(args.out)},
         "rows": rows,
+        "summary": medians,
         "scrapy_bench": reference,
     }
     args.out.write_text(json.dumps(report, indent=2))

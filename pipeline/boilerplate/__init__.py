@@ -22,10 +22,14 @@ from pipeline.boilerplate.store import (
 
 __all__ = ["ACCEPTED", "PENDING", "REJECTED", "BoilerplateStore", "Candidate", "SiteLearner"]
 
-# Learned patterns are re-read after this many observed pages: often enough that a prompt
-# disappears soon after it is learned. The re-read touches only frequent lines (the store
-# keeps counters), so its cost does not grow with the pages observed.
+# Learned patterns are re-read after REFRESH_EVERY observed pages while a source is new (a
+# prompt disappears soon after it is learned), then after every REFRESH_SHARE-th of the pages
+# observed so far, at most REFRESH_MAX: a line learned late in a long crawl still shows on at
+# most REFRESH_MAX more pages. Each re-read commits the buffered pages and queries the store;
+# every 5 pages it was 7% of the crawl process's time (py-spy, benchmarks/RESULTS.md).
 REFRESH_EVERY = 5
+REFRESH_SHARE = 50
+REFRESH_MAX = 25
 
 
 class SiteLearner:
@@ -40,6 +44,7 @@ class SiteLearner:
         self.source = source
         self._patterns = store.applied_patterns(source)
         self._since_refresh = 0
+        self._observed = 0
 
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """The learned patterns currently applied to this source's pages."""
@@ -50,7 +55,8 @@ class SiteLearner:
         paragraphs = [p for p in body.split("\n\n") if p.strip()]
         self.store.observe(self.source, url, sightings(paragraphs, authors))
         self._since_refresh += 1
-        if self._since_refresh >= REFRESH_EVERY:
+        self._observed += 1
+        if self._since_refresh >= refresh_interval(self._observed):
             self._patterns = self.store.applied_patterns(self.source)
             self._since_refresh = 0
 
@@ -68,3 +74,8 @@ class SiteLearner:
             if any(line.strip() for line in lines):
                 kept.append("\n".join(lines))
         return "\n\n".join(kept)
+
+
+def refresh_interval(observed: int) -> int:
+    """Pages between two re-reads of the learned patterns, after ``observed`` pages."""
+    return min(REFRESH_MAX, max(REFRESH_EVERY, observed // REFRESH_SHARE))

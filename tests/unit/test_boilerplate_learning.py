@@ -6,6 +6,7 @@ The pages are invented "Harbor Ledger" columns run through the crawl's own extra
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -15,7 +16,14 @@ from pathlib import Path
 import pytest
 from scrapy.utils.test import get_crawler
 
-from pipeline.boilerplate import BoilerplateStore, SiteLearner
+from pipeline.boilerplate import (
+    REFRESH_EVERY,
+    REFRESH_MAX,
+    REFRESH_SHARE,
+    BoilerplateStore,
+    SiteLearner,
+    refresh_interval,
+)
 from pipeline.boilerplate.learn import (
     CONFIDENT_PAGES,
     MIN_PAGES,
@@ -27,6 +35,7 @@ from pipeline.boilerplate.learn import (
 )
 from pipeline.cli import main as newsarchive
 from pipeline.items import Article, RawArticle
+from pipeline.neardup import fingerprint
 from pipeline.pipelines import ExtractPipeline
 
 SOURCE = "harbor_ledger"
@@ -245,3 +254,29 @@ def test_a_store_written_before_the_counters_keeps_what_it_learned(tmp_path: Pat
     legacy.close()
     [candidate] = BoilerplateStore(tmp_path).candidates(SOURCE)
     assert (candidate.example, candidate.pages, candidate.applied) == (PROMPT, 10, True)
+
+
+def test_patterns_are_re_read_often_while_a_source_is_new_and_at_a_bounded_lag_later() -> None:
+    assert [refresh_interval(n) for n in (1, 100, 249)] == [REFRESH_EVERY] * 3
+    assert refresh_interval(500) == 500 // REFRESH_SHARE
+    assert refresh_interval(100_000) == REFRESH_MAX
+
+
+def test_a_worker_minhash_travels_with_the_article_only_while_its_body_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    settings = {"NEWSARCHIVE_DATA_DIR": str(tmp_path), "NEWSARCHIVE_EXTRACT_WORKERS": 1}
+    stage = ExtractPipeline(get_crawler(settings_dict=settings))
+    stage.open_spider()
+
+    async def crawl_pooled() -> list[Article]:
+        return [await stage.process_item(raw(n)) for n in range(1, 21)]
+
+    try:
+        articles = asyncio.run(crawl_pooled())
+    finally:
+        stage.close_spider()
+    early, later = articles[:3], articles[-3:]
+    assert all(PROMPT in a.body and a.body_fingerprint == fingerprint(a.body) for a in early)
+    # The learned prompt was stripped after extraction: the worker's MinHash no longer applies.
+    assert all(PROMPT not in a.body and a.body_fingerprint is None for a in later)

@@ -11,6 +11,7 @@ import pytest
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractOptions, extract
 from pipeline.extractpool import ExtractPool
+from pipeline.neardup import fingerprint
 
 PAGE = (
     b"<html><head><title>Harbor ferry fares frozen</title></head><body><nav>Home News</nav>"
@@ -36,7 +37,13 @@ def test_a_worker_extracts_the_same_page_as_inline_extraction(pool: ExtractPool)
     url = "http://127.0.0.1/news/2026/11/28/fares/"
     inline = extract(PAGE, url, OPTIONS)
     pooled = asyncio.run(pool.extract(PAGE, url, OPTIONS))
-    assert pooled == inline
+    assert pooled.page == inline
+
+
+def test_a_worker_also_returns_the_minhash_of_the_body_it_extracted(pool: ExtractPool) -> None:
+    url = "http://127.0.0.1/news/2026/11/28/fares/"
+    pooled = asyncio.run(pool.extract(PAGE, url, OPTIONS))
+    assert pooled.fingerprint == fingerprint(extract(PAGE, url, OPTIONS).body)
 
 
 def test_an_extraction_failure_keeps_its_reason_across_the_process_boundary(
