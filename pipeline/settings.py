@@ -101,11 +101,16 @@ DOWNLOADER_MIDDLEWARES = {
     "pipeline.safety.middleware.RedirectGuardMiddleware": 700,  # sees 3xx before RedirectMiddleware
     # Incremental crawls: conditional GETs and feed/sitemap date skips from the URL store.
     "pipeline.state.middleware.IncrementalMiddleware": 580,
+    # robots.txt Crawl-delay for single-machine crawls (fleet politeness does it in fleet mode).
+    "pipeline.crawldelay.CrawlDelayMiddleware": 940,
     # Fleet-wide politeness through Redis; inactive unless NEWSARCHIVE_REDIS_URL or
     # NEWSARCHIVE_FLEET_REDIS_URL is set. Last before the downloader, so cached, refused or
     # robots-denied requests never take a slot.
     "pipeline.distributed.politeness.FleetPolitenessMiddleware": 950,
 }
+# The longest robots.txt Crawl-delay a single-machine crawl honours, in seconds (0: ignore
+# Crawl-delay); pipeline/crawldelay.py.
+NEWSARCHIVE_MAX_CRAWL_DELAY = 60.0
 # With NEWSARCHIVE_REDIS_URL set, DOWNLOAD_DELAY (with its jitter) and
 # CONCURRENT_REQUESTS_PER_DOMAIN hold per host for the whole fleet, and robots.txt Crawl-delay is
 # honoured up to this cap (seconds). See docs/politeness.md.
