@@ -24,9 +24,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.index.spool import find_spools
 from pipeline.schedule.runs import FAILED, INTERRUPTED, SUCCEEDED, RunStore
 
 log = logging.getLogger(__name__)
+
+# Replaying a spool retries what the cluster does not take with back-off; past this, the run
+# starts anyway and the spool waits for the next one.
+REPLAY_TIMEOUT = 600
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,20 @@ class CrawlCommand:
         for item in self.settings:
             cmd += ["-s", item]
         return cmd
+
+    def spool_folder(self, source: str) -> Path:
+        """Where the runs of ``source`` leave what they spooled (``pipeline.ledger``)."""
+        return self.data_dir / "runs" / source
+
+    def replay_argv(self, source: str) -> list[str]:
+        return [
+            self.python,
+            "-m",
+            "pipeline.cli",
+            "replay",
+            "--json",
+            str(self.spool_folder(source)),
+        ]
 
 
 @dataclass
@@ -102,6 +121,7 @@ class CrawlRunner:
             return RunOutcome(None, "busy", error="a run of this source is in progress")
 
     def _run_locked(self, source: str) -> RunOutcome:
+        self._replay_spools(source)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         log_dir = self.command.data_dir / "logs" / source
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -158,6 +178,38 @@ class CrawlRunner:
             f" ({outcome.error})" if outcome.error else "",
         )
         return outcome
+
+    def _replay_spools(self, source: str) -> None:
+        """Index what earlier runs of ``source`` spooled before this run re-crawls the source.
+
+        A spooled page's validators are already in the URL store (the spool is durable), so
+        this run would get a 304 for it and leave it to ``newsarchive replay``; a scheduled
+        archive must not depend on someone remembering to run that. A replay that cannot reach
+        the cluster keeps its spool for the next run, and this run goes ahead regardless.
+        """
+        if not find_spools([self.command.spool_folder(source)]):
+            return
+        try:
+            done = subprocess.run(
+                self.command.replay_argv(source),
+                capture_output=True,
+                timeout=REPLAY_TIMEOUT,
+                env=os.environ.copy(),
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            log.warning("source %s: replaying earlier spools failed: %s", source, exc)
+            return
+        if done.returncode == 0:
+            log.info("source %s: documents spooled by earlier runs are now indexed", source)
+        else:
+            reason = done.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+            log.warning(
+                "source %s: spooled documents still pending after replay (%s); kept for the "
+                "next run",
+                source,
+                reason[0],
+            )
 
     def _outcome(self, run_id: int, code: int, stdout: bytes, log_file: Path) -> RunOutcome:
         try:
