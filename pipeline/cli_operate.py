@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sys
-from contextlib import ExitStack
+from contextlib import ExitStack, closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -274,6 +274,8 @@ def _runs(args: argparse.Namespace) -> int:
 
 def _reprocess(args: argparse.Namespace) -> int:
     from pipeline.archive import warc_root
+    from pipeline.boilerplate import BoilerplateStore
+    from pipeline.boilerplate.store import FILE_NAME as BOILERPLATE_FILE
     from pipeline.config import load_sources
     from pipeline.index import ClusterSettings, make_client
     from pipeline.reprocess import reprocess
@@ -293,9 +295,20 @@ def _reprocess(args: argparse.Namespace) -> int:
                 raise NewsArchiveError(
                     f"a crawl of {name} is running; re-process after it ends"
                 ) from exc
+        # What the crawls learned as each source's boilerplate is stripped again (read only).
+        learned = data_dir / BOILERPLATE_FILE
+        store = (
+            locks.enter_context(closing(BoilerplateStore(data_dir))) if learned.exists() else None
+        )
         with make_client(settings) as client:
             report = reprocess(
-                client, alias, warc_dir, sources, drop_old=args.drop_old, recover=args.recover
+                client,
+                alias,
+                warc_dir,
+                sources,
+                drop_old=args.drop_old,
+                recover=args.recover,
+                boilerplate=store,
             )
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

@@ -136,11 +136,9 @@ class ExtractPipeline:
         learner = self._learner(item.source)
         if learner is not None:
             learner.observe(item.url, page.body, page.authors)
-            body = learner.clean(page.body)
-            if not body.strip():
-                raise Skip("extract/empty_body", item.url, "only learned boilerplate left")
-            if body != page.body:
-                page, body_print = dataclasses.replace(page, body=body), None
+            stripped = strip_learned(learner, page, item.url)
+            if stripped is not page:
+                page, body_print = stripped, None
         article = build_article(item, page)
         article.body_fingerprint = body_print
         return article
@@ -155,6 +153,17 @@ class ExtractPipeline:
 
     def _options(self, item: RawArticle) -> ExtractOptions:
         return extract_options(getattr(self.crawler.spider, "source", None), item)
+
+
+def strip_learned(learner: SiteLearner, page: ExtractedPage, url: str) -> ExtractedPage:
+    """``page`` without its source's learned boilerplate lines (the same object if none).
+
+    Shared by the crawl and by re-processing, so a rebuilt index strips what the crawl would.
+    """
+    body = learner.clean(page.body)
+    if not body.strip():
+        raise Skip("extract/empty_body", url, "only learned boilerplate left")
+    return page if body == page.body else dataclasses.replace(page, body=body)
 
 
 def extract_options(source: Source | None, item: RawArticle) -> ExtractOptions:

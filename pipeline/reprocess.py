@@ -31,9 +31,10 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan, streaming_bulk
 
 from pipeline.archive import Capture, WarcLocation, iter_captures, read_capture
+from pipeline.boilerplate import BoilerplateStore, SiteLearner
 from pipeline.config import Source
 from pipeline.exceptions import ExtractionError, IndexingError
-from pipeline.extract import extract
+from pipeline.extract import ExtractedPage, extract
 from pipeline.index.setup import (
     create_next_version,
     current_version,
@@ -41,7 +42,8 @@ from pipeline.index.setup import (
     swap_alias,
 )
 from pipeline.items import RawArticle
-from pipeline.pipelines import build_article, extract_options
+from pipeline.ledger import Skip
+from pipeline.pipelines import build_article, extract_options, strip_learned
 from pipeline.urls import canonical_url, document_id
 
 log = logging.getLogger(__name__)
@@ -92,9 +94,16 @@ def reprocess(
     recover: bool = False,
     batch_size: int = 200,
     progress: Callable[[ReprocessReport], None] | None = None,
+    boilerplate: BoilerplateStore | None = None,
 ) -> ReprocessReport:
-    """Rebuild ``alias`` into its next version from the archive and move the alias there."""
+    """Rebuild ``alias`` into its next version from the archive and move the alias there.
+
+    With ``boilerplate`` (the crawl's learned-boilerplate store), each source's learned lines
+    are stripped as the crawl strips them now; nothing is observed (re-processing learns
+    nothing new).
+    """
     started = time.monotonic()
+    learners = Learners(boilerplate)
     old = current_version(client, alias)
     if old is None:
         raise IndexingError(f"no alias {alias!r}: nothing to re-process")
@@ -108,12 +117,12 @@ def reprocess(
         for hit in scan(client, index=old, query={"query": {"match_all": {}}}, size=batch_size):
             report.documents += 1
             seen.add(hit["_id"])
-            document = _rebuilt(hit["_source"], warc_dir, sources, report)
+            document = _rebuilt(hit["_source"], warc_dir, sources, report, learners)
             yield {"_op_type": "index", "_index": new, "_id": hit["_id"], "_source": document}
             if progress is not None and report.documents % 500 == 0:
                 progress(report)
         if recover:
-            for doc_id, document in _recovered(warc_dir, sources, seen):
+            for doc_id, document in _recovered(warc_dir, sources, seen, learners):
                 report.recovered += 1
                 seen.add(doc_id)
                 yield {"_op_type": "index", "_index": new, "_id": doc_id, "_source": document}
@@ -150,11 +159,28 @@ def reprocess(
     return report
 
 
+class Learners:
+    """Each source's learner over the store, made on first use (it reads the applied lines)."""
+
+    def __init__(self, store: BoilerplateStore | None) -> None:
+        self.store = store
+        self.made: dict[str, SiteLearner] = {}
+
+    def strip(self, page: ExtractedPage, raw: RawArticle) -> ExtractedPage:
+        """``page`` without its source's learned lines (raises ``Skip`` if nothing is left)."""
+        if self.store is None or not raw.source:
+            return page
+        if raw.source not in self.made:
+            self.made[raw.source] = SiteLearner(self.store, raw.source)
+        return strip_learned(self.made[raw.source], page, raw.url)
+
+
 def _rebuilt(
     stored: dict[str, Any],
     warc_dir: Path,
     sources: Mapping[str, Source],
     report: ReprocessReport,
+    learners: Learners,
 ) -> dict[str, Any]:
     """The stored document with freshly extracted fields, or unchanged when that is impossible."""
     location = stored.get("warc") or {}
@@ -182,9 +208,14 @@ def _rebuilt(
     )
     try:
         page = extract(raw.body, raw.url, extract_options(sources.get(raw.source), raw))
+        page = learners.strip(page, raw)
     except ExtractionError as exc:
         report.extraction_failed += 1
         report.problems.append(f"{stored.get('url')}: {exc}")
+        return stored
+    except Skip as skip:
+        report.extraction_failed += 1
+        report.problems.append(f"{stored.get('url')}: {skip.reason}: {skip.detail}")
         return stored
     fresh = build_article(raw, page).to_document()
     document = dict(stored)
@@ -200,7 +231,7 @@ def _rebuilt(
 
 
 def _recovered(
-    warc_dir: Path, sources: Mapping[str, Source], known: set[str]
+    warc_dir: Path, sources: Mapping[str, Source], known: set[str], learners: Learners
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Documents from archived article pages that have none: the latest capture of each URL."""
     latest: dict[str, Capture] = {}
@@ -229,8 +260,10 @@ def _recovered(
             warc=capture.location.to_dict(),
         )
         try:
-            page = extract(raw.body, raw.url, extract_options(sources.get(source), raw))
-        except ExtractionError:
+            page = learners.strip(
+                extract(raw.body, raw.url, extract_options(sources.get(source), raw)), raw
+            )
+        except (ExtractionError, Skip):
             continue  # still not an article for this extractor
         article = build_article(raw, page)
         if article.id in known:

@@ -9,12 +9,15 @@ import os
 import subprocess
 import sys
 import threading
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch
 
+from pipeline.boilerplate import ACCEPTED, BoilerplateStore
+from pipeline.boilerplate.learn import line_key, sightings
 from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index.setup import current_version, versions
 from pipeline.search import SearchRequest, search
@@ -184,3 +187,33 @@ def test_recover_indexes_archived_articles_that_have_no_document(
     recovered = es.get(index=index_prefix, id=seed_id)["_source"]
     assert recovered["body"] == "\n\n".join(seed.paragraphs)
     assert recovered["revision"] == 1 and recovered["warc"]["file"].startswith("demo/")
+
+
+def test_reprocess_strips_what_the_crawls_learned_as_the_sources_boilerplate(
+    es: Elasticsearch, es_url: str, crawl_runner: Any, index_prefix: str, tmp_path: Path
+) -> None:
+    with FixtureSite() as site:
+        run = crawl_runner(
+            site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
+        )
+        assert run.exit_code == 0, run.stderr[-3000:]
+        base = site.base_url
+    seed = manifest.seed_article()
+    seed_id = document_id(canonical_url(seed.url(base)))
+    opening = seed.paragraphs[0]
+    stored = es.get(index=index_prefix, id=seed_id)["_source"]
+    assert stored["body"].startswith(opening)
+    # After the crawl, the line turns up at the top of more pages and a reviewer accepts it.
+    with closing(BoilerplateStore(tmp_path)) as store:
+        for n in range(3):
+            page = [opening, f"Story {n} of a later crawl, in words of its own."]
+            store.observe("demo", f"{base}/later/{n}/", sightings(page))
+        store.review("demo", [line_key(opening)], ACCEPTED)
+
+    result = newsarchive(
+        "reprocess", "--index", index_prefix, "--data-dir", str(tmp_path), "--json", es_url=es_url
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rebuilt = es.get(index=index_prefix, id=seed_id)["_source"]  # the alias now: version 2
+    assert opening not in rebuilt["body"]
+    assert rebuilt["body"] == "\n\n".join(seed.paragraphs[1:])
