@@ -41,6 +41,14 @@ def newsarchive(*args: str, es_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def crawl_fixture_site(crawl_runner: Any, es_url: str, index: str, data_dir: Path) -> str:
+    """Crawl the fixture site once into ``index``; its base URL (the site is gone afterwards)."""
+    with FixtureSite() as site:
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=index, data_dir=data_dir)
+        assert run.exit_code == 0, run.stderr[-3000:]
+        return site.base_url
+
+
 class Searcher(threading.Thread):
     """Analysts searching the alias without pause; records every answer or error."""
 
@@ -63,12 +71,7 @@ class Searcher(threading.Thread):
 def test_reprocess_rebuilds_from_warc_offline_and_swaps_the_alias_under_live_searches(
     es: Elasticsearch, es_url: str, crawl_runner: Any, index_prefix: str, tmp_path: Path
 ) -> None:
-    with FixtureSite() as site:
-        run = crawl_runner(
-            site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-        )
-        assert run.exit_code == 0, run.stderr[-3000:]
-        base = site.base_url
+    base = crawl_fixture_site(crawl_runner, es_url, index_prefix, tmp_path)
     # The site is gone from here on: re-processing must not need it.
 
     old = current_version(es, index_prefix)
@@ -192,12 +195,7 @@ def test_recover_indexes_archived_articles_that_have_no_document(
 def test_reprocess_strips_what_the_crawls_learned_as_the_sources_boilerplate(
     es: Elasticsearch, es_url: str, crawl_runner: Any, index_prefix: str, tmp_path: Path
 ) -> None:
-    with FixtureSite() as site:
-        run = crawl_runner(
-            site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-        )
-        assert run.exit_code == 0, run.stderr[-3000:]
-        base = site.base_url
+    base = crawl_fixture_site(crawl_runner, es_url, index_prefix, tmp_path)
     seed = manifest.seed_article()
     seed_id = document_id(canonical_url(seed.url(base)))
     opening = seed.paragraphs[0]
