@@ -620,12 +620,7 @@ def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
     """CLI entry point (also ``newsarchive es cluster``); results on stdout, progress on stderr."""
     args = build_parser(prog or "python -m pipeline.localcluster").parse_args(argv)
     for logger in (log, localnode.log):
-        if not logger.handlers:
-            handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(logging.Formatter("es cluster: %(message)s"))
-            logger.addHandler(handler)
-            logger.setLevel(logging.INFO)
-            logger.propagate = False
+        localnode.log_to_stderr(logger, "es cluster")
     try:
         spec = _spec_for(args)
         if args.command == "start":

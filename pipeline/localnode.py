@@ -1224,15 +1224,21 @@ def _print(text: str, stream: IO[str] | None = None) -> None:
     print(text, file=stream or sys.stdout, flush=True)
 
 
+def log_to_stderr(logger: logging.Logger, prefix: str) -> None:
+    """Progress lines of a command on stderr as ``prefix: message`` (results go to stdout)."""
+    if logger.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"{prefix}: %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point (also ``newsarchive es``); progress goes to stderr, results to stdout."""
     args = _build_parser().parse_args(argv)
-    if not log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("es: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-        log.propagate = False
+    log_to_stderr(log, "es")
     try:
         settings = NodeSettings.from_env()
         if args.command == "install":

@@ -19,7 +19,7 @@ from elasticsearch.exceptions import ApiError, TransportError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from pipeline.boilerplate import BoilerplateStore, SiteLearner
+from pipeline.boilerplate import BoilerplateStore, SiteLearner, SourceLearners
 from pipeline.config import Source
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
@@ -82,7 +82,7 @@ class ExtractPipeline:
         self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
         self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE", True)
         self.store: BoilerplateStore | None = None
-        self.learners: dict[str, SiteLearner] = {}
+        self.learners = SourceLearners(None)
         # extract() in worker processes (pipeline.extractpool); 0 = inline, in the reactor thread.
         self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
         self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT", 0)
@@ -96,6 +96,7 @@ class ExtractPipeline:
     def open_spider(self) -> None:
         if self.learn:
             self.store = BoilerplateStore(self.data_dir)
+            self.learners = SourceLearners(self.store)
         if self.workers > 0:
             self.pool = ExtractPool(self.workers, self.in_flight or 4 * self.workers, self.niceness)
 
@@ -103,6 +104,7 @@ class ExtractPipeline:
         if self.store is not None:
             self.store.close()
             self.store = None
+            self.learners = SourceLearners(None)
         if self.pool is not None:
             self.pool.close()
             self.pool = None
@@ -133,7 +135,7 @@ class ExtractPipeline:
         ``body_print``, the worker's MinHash of the extracted body, is kept only while the body
         is the one it was computed from; the near-duplicate stage computes it otherwise.
         """
-        learner = self._learner(item.source)
+        learner = self.learners.get(item.source)
         if learner is not None:
             learner.observe(item.url, page.body, page.authors)
             stripped = strip_learned(learner, page, item.url)
@@ -142,14 +144,6 @@ class ExtractPipeline:
         article = build_article(item, page)
         article.body_fingerprint = body_print
         return article
-
-    def _learner(self, source: str) -> SiteLearner | None:
-        """The source's boilerplate learner (None when learning is switched off)."""
-        if self.store is None or not source:
-            return None
-        if source not in self.learners:
-            self.learners[source] = SiteLearner(self.store, source)
-        return self.learners[source]
 
     def _options(self, item: RawArticle) -> ExtractOptions:
         return extract_options(getattr(self.crawler.spider, "source", None), item)

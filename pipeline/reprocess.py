@@ -31,7 +31,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import scan, streaming_bulk
 
 from pipeline.archive import Capture, WarcLocation, iter_captures, read_capture
-from pipeline.boilerplate import BoilerplateStore, SiteLearner
+from pipeline.boilerplate import BoilerplateStore, SourceLearners
 from pipeline.config import Source
 from pipeline.exceptions import ExtractionError, IndexingError
 from pipeline.extract import ExtractedPage, extract
@@ -103,7 +103,7 @@ def reprocess(
     nothing new).
     """
     started = time.monotonic()
-    learners = Learners(boilerplate)
+    learners = SourceLearners(boilerplate)
     old = current_version(client, alias)
     if old is None:
         raise IndexingError(f"no alias {alias!r}: nothing to re-process")
@@ -159,20 +159,12 @@ def reprocess(
     return report
 
 
-class Learners:
-    """Each source's learner over the store, made on first use (it reads the applied lines)."""
-
-    def __init__(self, store: BoilerplateStore | None) -> None:
-        self.store = store
-        self.made: dict[str, SiteLearner] = {}
-
-    def strip(self, page: ExtractedPage, raw: RawArticle) -> ExtractedPage:
-        """``page`` without its source's learned lines (raises ``Skip`` if nothing is left)."""
-        if self.store is None or not raw.source:
-            return page
-        if raw.source not in self.made:
-            self.made[raw.source] = SiteLearner(self.store, raw.source)
-        return strip_learned(self.made[raw.source], page, raw.url)
+def _without_learned(
+    learners: SourceLearners, page: ExtractedPage, raw: RawArticle
+) -> ExtractedPage:
+    """``page`` without its source's learned lines (raises ``Skip`` if nothing is left)."""
+    learner = learners.get(raw.source)
+    return page if learner is None else strip_learned(learner, page, raw.url)
 
 
 def _rebuilt(
@@ -180,7 +172,7 @@ def _rebuilt(
     warc_dir: Path,
     sources: Mapping[str, Source],
     report: ReprocessReport,
-    learners: Learners,
+    learners: SourceLearners,
 ) -> dict[str, Any]:
     """The stored document with freshly extracted fields, or unchanged when that is impossible."""
     location = stored.get("warc") or {}
@@ -208,7 +200,7 @@ def _rebuilt(
     )
     try:
         page = extract(raw.body, raw.url, extract_options(sources.get(raw.source), raw))
-        page = learners.strip(page, raw)
+        page = _without_learned(learners, page, raw)
     except ExtractionError as exc:
         report.extraction_failed += 1
         report.problems.append(f"{stored.get('url')}: {exc}")
@@ -231,7 +223,7 @@ def _rebuilt(
 
 
 def _recovered(
-    warc_dir: Path, sources: Mapping[str, Source], known: set[str], learners: Learners
+    warc_dir: Path, sources: Mapping[str, Source], known: set[str], learners: SourceLearners
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Documents from archived article pages that have none: the latest capture of each URL."""
     latest: dict[str, Capture] = {}
@@ -260,9 +252,8 @@ def _recovered(
             warc=capture.location.to_dict(),
         )
         try:
-            page = learners.strip(
-                extract(raw.body, raw.url, extract_options(sources.get(source), raw)), raw
-            )
+            page = extract(raw.body, raw.url, extract_options(sources.get(source), raw))
+            page = _without_learned(learners, page, raw)
         except (ExtractionError, Skip):
             continue  # still not an article for this extractor
         article = build_article(raw, page)

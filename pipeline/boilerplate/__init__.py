@@ -20,7 +20,15 @@ from pipeline.boilerplate.store import (
     Candidate,
 )
 
-__all__ = ["ACCEPTED", "PENDING", "REJECTED", "BoilerplateStore", "Candidate", "SiteLearner"]
+__all__ = [
+    "ACCEPTED",
+    "PENDING",
+    "REJECTED",
+    "BoilerplateStore",
+    "Candidate",
+    "SiteLearner",
+    "SourceLearners",
+]
 
 # Learned patterns are re-read after REFRESH_EVERY observed pages while a source is new (a
 # prompt disappears soon after it is learned), then after every REFRESH_SHARE-th of the pages
@@ -74,6 +82,25 @@ class SiteLearner:
             if any(line.strip() for line in lines):
                 kept.append("\n".join(lines))
         return "\n\n".join(kept)
+
+
+class SourceLearners:
+    """One learner per source over a store, made on first use (it reads the applied lines then).
+
+    Shared by the crawl's extract stage and by re-processing; without a store (learning off, or
+    no store file) there is no learner for any source.
+    """
+
+    def __init__(self, store: BoilerplateStore | None) -> None:
+        self.store = store
+        self._made: dict[str, SiteLearner] = {}
+
+    def get(self, source: str) -> SiteLearner | None:
+        if self.store is None or not source:
+            return None
+        if source not in self._made:
+            self._made[source] = SiteLearner(self.store, source)
+        return self._made[source]
 
 
 def refresh_interval(observed: int) -> int:
