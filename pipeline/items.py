@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.neardup import Fingerprint
+    from pipeline.index.neardup import Fingerprint
 
 
 @dataclass(slots=True)
@@ -62,10 +62,10 @@ class Article:
     # 1 when first indexed, bumped by the bulk writer each time the content changes.
     revision: int = 1
     warc: dict[str, str | int] | None = None
-    # Near-duplicate group, LSH band keys and MinHash signature (filled by pipeline.neardup).
+    # Near-duplicate group, LSH band keys and MinHash signature (filled by pipeline.index.neardup).
     neardup: dict[str, Any] = field(default_factory=dict)
     # The MinHash of ``body`` when it was computed where the body was extracted (a worker
-    # process); not stored. None: pipeline.neardup computes it from the body.
+    # process); not stored. None: pipeline.index.neardup computes it from the body.
     body_fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
 
     @property

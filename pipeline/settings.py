@@ -17,7 +17,7 @@ USER_AGENT = os.environ.get(
 )
 
 # Sources are configuration: one spider per entry of config/sources.yaml.
-SPIDER_LOADER_CLASS = "pipeline.spiders.loader.SourceSpiderLoader"
+SPIDER_LOADER_CLASS = "pipeline.crawl.spiders.loader.SourceSpiderLoader"
 NEWSARCHIVE_SOURCES = os.environ.get("NEWSARCHIVE_SOURCES", "")
 
 # Politeness.
@@ -40,14 +40,14 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 ITEM_PIPELINES = {
-    "pipeline.pipelines.ValidatePipeline": 100,
-    "pipeline.pipelines.ExtractPipeline": 200,
-    "pipeline.pipelines.DedupePipeline": 300,
-    "pipeline.pipelines.IndexPipeline": 400,
+    "pipeline.crawl.pipelines.ValidatePipeline": 100,
+    "pipeline.crawl.pipelines.ExtractPipeline": 200,
+    "pipeline.crawl.pipelines.DedupePipeline": 300,
+    "pipeline.crawl.pipelines.IndexPipeline": 400,
 }
 EXTENSIONS = {
-    "pipeline.ledger.RunLedger": 100,
-    "pipeline.progress.Progress": 110,
+    "pipeline.crawl.ledger.RunLedger": 100,
+    "pipeline.crawl.progress.Progress": 110,
     # Every response, with its request, into gzip WARC files under <data dir>/warc/<source>/.
     "pipeline.archive.extension.WarcArchive": 120,
 }
@@ -59,18 +59,18 @@ NEWSARCHIVE_INDEX = os.environ.get("NEWSARCHIVE_INDEX", "news")
 NEWSARCHIVE_BULK_BATCH_SIZE = 500
 NEWSARCHIVE_BULK_MAX_RETRIES = 5
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
-# extract() in this many worker processes (pipeline/extractpool.py), so it neither stalls the
+# extract() in this many worker processes (pipeline/extract/pool.py), so it neither stalls the
 # reactor nor leaves cores idle; 0 runs it inline. At most NEWSARCHIVE_EXTRACT_IN_FLIGHT pages are
 # handed to the workers at once (0: four per worker). See benchmarks/RESULTS.md for the gain.
 NEWSARCHIVE_EXTRACT_WORKERS = os.cpu_count() or 1
 NEWSARCHIVE_EXTRACT_IN_FLIGHT = 0
 # The workers' CPU priority below the crawl process (os.nice), so they do not slow the reactor
-# thread that paces the crawl (pipeline/extractpool.py; gain in benchmarks/RESULTS.md).
+# thread that paces the crawl (pipeline/extract/pool.py; gain in benchmarks/RESULTS.md).
 NEWSARCHIVE_EXTRACT_NICENESS = 10
 # Raw archive (pipeline/archive/): gzip WARC files under <data dir>/warc/<source>/ unless set.
 NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
-# Distributed mode (pipeline/distributed/, docs/distributed.md): a Redis URL turns it on; every
-# worker of a run (same run name) shares one request queue and one seen-set there.
+# Distributed mode (pipeline/crawl/distributed/, docs/distributed.md): a Redis URL turns it on;
+# every worker of a run (same run name) shares one request queue and one seen-set there.
 NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")
 NEWSARCHIVE_RUN_NAME = os.environ.get("NEWSARCHIVE_RUN_NAME", "")  # default: today's UTC date
 NEWSARCHIVE_LEASE_SECONDS = 120.0  # a taken request comes back to the queue after this
@@ -84,32 +84,33 @@ LOGSTATS_INTERVAL = 60.0
 
 # Link following from articles is bounded: a source's own sections and feeds are the entry points.
 DEPTH_LIMIT = 4
-LOG_FORMATTER = "pipeline.logformat.ConciseLogFormatter"
+LOG_FORMATTER = "pipeline.crawl.logformat.ConciseLogFormatter"
 
-# Crawl safety (pipeline/safety/): the crawler reads URLs written by strangers.
+# Crawl safety (pipeline/crawl/safety/): the crawler reads URLs written by strangers.
 # Internal addresses (loopback, private, link-local, 100.64/10...) are refused at dial time unless
 # listed here: comma-separated CIDR or CIDR:PORT, e.g. "127.0.0.1:8765" for the fixture site.
 NEWSARCHIVE_ALLOWED_NETWORKS = os.environ.get("NEWSARCHIVE_ALLOWED_NETWORKS", "")
 NEWSARCHIVE_MAX_URL_LENGTH = 2083
-TWISTED_DNS_RESOLVER = "pipeline.safety.resolver.GuardedResolver"
+TWISTED_DNS_RESOLVER = "pipeline.crawl.safety.resolver.GuardedResolver"
 # Only http(s): Scrapy would otherwise fetch file://, ftp://, s3:// and data: URLs.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
 DOWNLOADER_MIDDLEWARES = {
-    "pipeline.safety.middleware.SafetyMiddleware": 40,  # before OffsiteMiddleware (50)
+    "pipeline.crawl.safety.middleware.SafetyMiddleware": 40,  # before OffsiteMiddleware (50)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "pipeline.safety.robots.Rfc9309RobotsMiddleware": 100,
-    "pipeline.safety.middleware.RedirectGuardMiddleware": 700,  # sees 3xx before RedirectMiddleware
+    "pipeline.crawl.safety.robots.Rfc9309RobotsMiddleware": 100,
+    # The redirect guard sees 3xx before RedirectMiddleware.
+    "pipeline.crawl.safety.middleware.RedirectGuardMiddleware": 700,
     # Incremental crawls: conditional GETs and feed/sitemap date skips from the URL store.
-    "pipeline.state.middleware.IncrementalMiddleware": 580,
+    "pipeline.crawl.state.middleware.IncrementalMiddleware": 580,
     # robots.txt Crawl-delay for single-machine crawls (fleet politeness does it in fleet mode).
-    "pipeline.crawldelay.CrawlDelayMiddleware": 940,
+    "pipeline.crawl.crawldelay.CrawlDelayMiddleware": 940,
     # Fleet-wide politeness through Redis; inactive unless NEWSARCHIVE_REDIS_URL or
     # NEWSARCHIVE_FLEET_REDIS_URL is set. Last before the downloader, so cached, refused or
     # robots-denied requests never take a slot.
-    "pipeline.distributed.politeness.FleetPolitenessMiddleware": 950,
+    "pipeline.crawl.distributed.politeness.FleetPolitenessMiddleware": 950,
 }
 # The longest robots.txt Crawl-delay a single-machine crawl honours, in seconds (0: ignore
-# Crawl-delay); pipeline/crawldelay.py.
+# Crawl-delay); pipeline/crawl/crawldelay.py.
 NEWSARCHIVE_MAX_CRAWL_DELAY = 60.0
 # With NEWSARCHIVE_REDIS_URL set, DOWNLOAD_DELAY (with its jitter) and
 # CONCURRENT_REQUESTS_PER_DOMAIN hold per host for the whole fleet, and robots.txt Crawl-delay is

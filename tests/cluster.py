@@ -2,7 +2,7 @@
 
 Tests of multi-node behaviour (a node leaving mid-load, several crawl workers writing to one
 cluster) need more than the shared single node on port 9200, which they must never disturb. The
-fixture starts a cluster of its own (``pipeline.localcluster``): a name unique to this pytest
+fixture starts a cluster of its own (``pipeline.local.cluster``): a name unique to this pytest
 process and ports no other session has claimed, so that two sessions running at once on this
 shared machine never stop, kill or race each other's nodes; and it stops and deletes that cluster
 at the end of the session.
@@ -12,7 +12,7 @@ Set ``NEWSARCHIVE_TEST_CLUSTER=<name>`` to use a cluster started beforehand with
 left running afterwards): repeated runs then skip the start-up, about 20 s for two JVMs here.
 
 Node 1 is the only master-eligible node and node 2 holds data only (the docstring of
-``pipeline.localcluster`` says why): tests stop node 2 to make a node leave while the cluster keeps
+``pipeline.local.cluster`` says why): tests stop node 2 to make a node leave while the cluster keeps
 its master.
 """
 
@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from pipeline import localcluster
-from pipeline.localcluster import ClusterNode, ClusterSpec
-from pipeline.localnode import NodeSettings
+from pipeline.local import cluster as localcluster
+from pipeline.local.cluster import ClusterNode, ClusterSpec
+from pipeline.local.node import NodeSettings
 
 NODES = 2
 START_TIMEOUT = 300.0  # two JVMs on two shared cores: about 20 s when idle, much more when busy

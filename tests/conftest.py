@@ -34,7 +34,7 @@ def es_url() -> str:
     url = os.environ.get("ELASTICSEARCH_URL")
     if url:
         return url
-    from pipeline import localnode
+    from pipeline.local import node as localnode
 
     return localnode.ensure_running()
 
@@ -60,7 +60,7 @@ def index_prefix(es: Elasticsearch) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def redis_url() -> Iterator[str]:
     """A private Redis server (Debian's redis-server) for the distributed-mode tests."""
-    from pipeline.localredis import LocalRedis
+    from pipeline.local.redis_server import LocalRedis
 
     with LocalRedis() as server:
         yield server.url
@@ -68,7 +68,7 @@ def redis_url() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def fixture_site() -> Iterator[Any]:
-    from pipeline.fixture_site import FixtureSite
+    from pipeline.local.fixture_site import FixtureSite
 
     with FixtureSite() as site:
         yield site

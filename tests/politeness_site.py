@@ -20,7 +20,7 @@ from itertools import pairwise
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.fixture_site import FixtureSite
+from pipeline.local.fixture_site import FixtureSite
 
 REPO = Path(__file__).resolve().parents[1]
 PAGES_PER_WORKER = 8

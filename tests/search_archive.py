@@ -20,10 +20,8 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
+from pipeline.crawl.pipelines import build_article
 from pipeline.extract import ExtractOptions, extract
-from pipeline.fixture_site import FixtureSite
-from pipeline.fixture_site.manifest import expected_articles
-from pipeline.fixture_site.outlets import OUTLETS, OutletSite
 from pipeline.index import (
     ClusterSettings,
     DeadLetterFile,
@@ -32,9 +30,11 @@ from pipeline.index import (
     make_async_client,
 )
 from pipeline.index.bulk import write_batch
+from pipeline.index.neardup import NearDuplicateIndex
 from pipeline.items import Article, RawArticle
-from pipeline.neardup import NearDuplicateIndex
-from pipeline.pipelines import build_article
+from pipeline.local.fixture_site import FixtureSite
+from pipeline.local.fixture_site.manifest import expected_articles
+from pipeline.local.fixture_site.outlets import OUTLETS, OutletSite
 
 
 @dataclass

@@ -25,8 +25,8 @@ sys.path.insert(0, str(HERE))
 
 from bench import SOURCE  # noqa: E402
 
-from pipeline.config import load_sources  # noqa: E402
-from pipeline.spiders.source_spider import spider_class_for  # noqa: E402
+from pipeline.crawl.spiders.source_spider import spider_class_for  # noqa: E402
+from pipeline.sources import load_sources  # noqa: E402
 
 BASE = "http://127.0.0.1:8099"
 # "site" is also the name of a stdlib module that is always imported: load ours by path.

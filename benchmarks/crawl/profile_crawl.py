@@ -28,11 +28,11 @@ from bench import FAST, PY, SOURCE, Site, drop  # noqa: E402
 # (label, file suffix, function name): each stage's entry point.
 STAGES = [
     ("extract (parse, score, clean, metadata, language)", "pipeline/extract/api.py", "extract"),
-    ("link following in the spider", "pipeline/spiders/source_spider.py", "_follow_links"),
+    ("link following in the spider", "pipeline/crawl/spiders/source_spider.py", "_follow_links"),
     ("learned-boilerplate observation", "pipeline/boilerplate/__init__.py", "observe"),
     ("WARC record writing", "pipeline/archive/writer.py", "write"),
-    ("near-duplicate fingerprint (MinHash)", "pipeline/neardup.py", "fingerprint"),
-    ("near-duplicate assignment incl. msearch", "pipeline/neardup.py", "assign"),
+    ("near-duplicate fingerprint (MinHash)", "pipeline/index/neardup.py", "fingerprint"),
+    ("near-duplicate assignment incl. msearch", "pipeline/index/neardup.py", "assign"),
     ("bulk writer (write_batch)", "pipeline/index/bulk.py", "write_batch"),
 ]
 

@@ -1,7 +1,7 @@
 """A generated news site of N articles on loopback, for the crawl benchmark.
 
-Why its own server rather than ``pipeline.fixture_site``: that site is a hand-made catalog of 31
-articles with traps for the tests; a throughput figure needs thousands of ordinary pages. Text
+Why its own server rather than ``pipeline.local.fixture_site``: that site is a hand-made catalog
+of 31 articles with traps for the tests; a throughput figure needs thousands of ordinary pages. Text
 comes from the search benchmark's corpus (topic sentences, 150-450 words, bylines, dates,
 sections, ~4% syndicated copies); each page wraps it in the chrome a real outlet serves (head
 metadata, navigation, share bar, related links, newsletter box, comments, footer) so the

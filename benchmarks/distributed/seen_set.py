@@ -1,10 +1,11 @@
 """Memory of the distributed seen-set: the Bloom filter vs scrapy-redis's stock SET, at 1x and 10x.
 
 Why: the seen-set must stay bounded (scrapy-redis users report a 16 GB dupefilter). This fills both
-structures with the same URLs' fingerprints on a private redis-server (pipeline.localredis) and
-reads Redis's own accounting: ``MEMORY USAGE <key> SAMPLES 0`` and the ``used_memory`` delta of
-``INFO memory``. It also measures the Bloom filter's false-positive rate (fingerprints never
-added, tested read-only) against the rate its sizing states.
+structures with the same URLs' fingerprints on a private redis-server
+(pipeline.local.redis_server) and reads Redis's own accounting: ``MEMORY USAGE <key> SAMPLES 0``
+and the ``used_memory`` delta of ``INFO memory``. It also measures the Bloom filter's
+false-positive rate (fingerprints never added, tested read-only) against the rate its sizing
+states.
 
 The stock structure is what ``scrapy_redis.dupefilter.RFPDupeFilter.request_seen`` stores: one
 SADD of the 40-character hex SHA-1 fingerprint per request; the benchmark writes those members
@@ -30,8 +31,8 @@ import redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.distributed.bloom import BloomSize, RedisBloom  # noqa: E402
-from pipeline.localredis import LocalRedis  # noqa: E402
+from pipeline.crawl.distributed.bloom import BloomSize, RedisBloom  # noqa: E402
+from pipeline.local.redis_server import LocalRedis  # noqa: E402
 
 BATCH = 2000
 PROBES = 200_000

@@ -56,8 +56,8 @@ from pipeline.index import (
 )
 from pipeline.index.bulk import to_actions
 from pipeline.index.delivery import bulk_body, deliver
+from pipeline.index.neardup import NearDuplicateIndex
 from pipeline.items import Article
-from pipeline.neardup import NearDuplicateIndex
 
 PREFIX = "bench-idx"
 

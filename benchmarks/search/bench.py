@@ -38,7 +38,7 @@ from pipeline.index import (
     make_client,
     write_batch,
 )
-from pipeline.neardup import NearDuplicateIndex
+from pipeline.index.neardup import NearDuplicateIndex
 from pipeline.search import SearchRequest, search, stream_export
 
 DEFAULT_INDEX = "bench-search"

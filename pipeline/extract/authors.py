@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable
 import lxml.etree
 from lxml.html import HtmlElement
 
-from pipeline.extract.boilerplate import DATE_TEXT
-from pipeline.extract.hints import names_other_content, words
 from pipeline.extract.jsonld import JsonObject, type_names
+from pipeline.extract.junk import DATE_TEXT
+from pipeline.extract.purpose import names_other_content, words
 from pipeline.extract.text import compact_key, squash
 
 _META_NAMES = frozenset(

@@ -19,8 +19,8 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, text_blocks
-from pipeline.extract.boilerplate import is_recirculation_heading
-from pipeline.extract.hints import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
+from pipeline.extract.junk import is_recirculation_heading
+from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
 from pipeline.extract.scoring import subtree_scores
 from pipeline.extract.text import squash
 

@@ -25,7 +25,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, TextBlock, text_blocks
-from pipeline.extract.boilerplate import remove_boilerplate_lines
+from pipeline.extract.junk import remove_boilerplate_lines
 from pipeline.extract.scoring import (
     MAX_LINK_DENSITY,
     SHORT_BLOCK,

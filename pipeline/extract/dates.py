@@ -21,10 +21,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from dateutil import parser as dateutil_parser
 from lxml.html import HtmlElement
 
-from pipeline.extract.boilerplate import DATE_TEXT, STAMP_VERB_START, STAMP_VERBS, UPDATE_WORDS
-from pipeline.extract.hints import names_other_content
 from pipeline.extract.jsonld import JsonObject, text_value
+from pipeline.extract.junk import DATE_TEXT, STAMP_VERB_START, STAMP_VERBS, UPDATE_WORDS
 from pipeline.extract.meta_tags import MetaTags
+from pipeline.extract.purpose import names_other_content
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 

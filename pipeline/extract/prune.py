@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import BLOCK_TAGS, text_blocks
 from pipeline.extract.clean import FURNITURE_TAGS, WRAPPER_TAGS, hidden_by
-from pipeline.extract.hints import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
+from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
 from pipeline.extract.scoring import prose_weight
 
 # An element holding at least this share of the container's prose is the article itself (or

@@ -23,9 +23,9 @@ from bs4.element import NavigableString
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import BLOCK_TAGS, HEADING_TAGS, LINE_BREAK, TextBlock
-from pipeline.extract.boilerplate import is_recirculation_heading
 from pipeline.extract.clean import drop_non_text
 from pipeline.extract.content import ContentOptions, filter_blocks
+from pipeline.extract.junk import is_recirculation_heading
 from pipeline.extract.prune import PROTECTED_SHARE
 from pipeline.extract.scoring import prose_weight
 from pipeline.extract.souptree import container_soup

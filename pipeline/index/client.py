@@ -1,6 +1,6 @@
 """The only place that builds an Elasticsearch client.
 
-With no cluster configured the project uses its own local node (``pipeline.localnode``), starting
+With no cluster configured the project uses its own local node (``pipeline.local.node``), starting
 and, on first use, downloading it; any other cluster is reached through environment settings.
 """
 
@@ -68,9 +68,10 @@ class ClusterSettings:
         """The cluster URL, starting the local node when none is configured."""
         if self.url:
             return self.url
-        from pipeline import localnode  # imported late: only needed without a configured cluster
+        # Imported late: only needed without a configured cluster.
+        from pipeline.local.node import ensure_running
 
-        return localnode.ensure_running()
+        return ensure_running()
 
     def hosts(self) -> list[str]:
         """Every node of the cluster: ``ELASTICSEARCH_URL`` may list several, comma-separated."""

@@ -80,7 +80,7 @@ MAPPINGS: dict[str, Any] = {
         # where the raw capture lies in the WARC archive (file relative to the archive root).
         "revision": {"type": "integer"},
         "warc": {"properties": {"file": {"type": "keyword"}, "offset": {"type": "long"}}},
-        # Near-duplicates (pipeline.neardup): copies of one article share ``group`` (collapse
+        # Near-duplicates (pipeline.index.neardup): copies of one article share ``group`` (collapse
         # on it); ``bands`` are the LSH keys looked up at index time; ``signature`` is only kept.
         "neardup": {
             "properties": {

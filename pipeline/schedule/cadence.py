@@ -1,6 +1,6 @@
 """When a source is due: its ``schedule`` from sources.yaml as an APScheduler trigger.
 
-Three spellings are accepted (``pipeline.config`` validates them): an interval (``45s``, ``30m``,
+Three spellings are accepted (``pipeline.sources`` validates them): an interval (``45s``, ``30m``,
 ``6h``, ``1d``), a cron macro (``@daily``) or a five-field cron line in UTC. Jitter spreads the
 runs of many sources so they do not all hit their sites and the cluster in the same second.
 """

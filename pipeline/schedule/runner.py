@@ -56,7 +56,7 @@ class CrawlCommand:
         return cmd
 
     def spool_folder(self, source: str) -> Path:
-        """Where the runs of ``source`` leave what they spooled (``pipeline.ledger``)."""
+        """Where the runs of ``source`` leave what they spooled (``pipeline.crawl.ledger``)."""
         return self.data_dir / "runs" / source
 
     def replay_argv(self, source: str) -> list[str]:

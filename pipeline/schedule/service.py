@@ -31,10 +31,10 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from pipeline.config import Source
 from pipeline.schedule.cadence import Cadence
 from pipeline.schedule.runner import CrawlRunner, SourceBusy, source_lock
 from pipeline.schedule.runs import SUCCEEDED, RunStore
+from pipeline.sources import Source
 
 log = logging.getLogger(__name__)
 

@@ -22,8 +22,8 @@ from elasticsearch import Elasticsearch
 from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from search_archive import Archive, build_archive
 
-from pipeline.fixture_site import FixtureSite
 from pipeline.index import drop_index
+from pipeline.local.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index import drop_index
+from pipeline.local.fixture_site import FixtureSite, manifest
 from pipeline.search import SearchRequest, search
 from pipeline.urls import canonical_url, document_id
 

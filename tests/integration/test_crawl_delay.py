@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from politeness_site import CrawlDelayProxy, crawl_process, too_close
 
-from pipeline.fixture_site import FixtureSite
+from pipeline.local.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 

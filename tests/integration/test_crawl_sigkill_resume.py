@@ -3,7 +3,8 @@
 Nothing of the crawl's own shutdown runs: no final bulk flush, no spider_closed, no JOBDIR
 bookkeeping. What the next run can rely on is what was made durable while the crawl ran: the
 documents Elasticsearch acknowledged and the URL store records written right after each
-acknowledgement (``pipeline.state``). "Refetch" means a full (200) download of a page the killed
+acknowledgement (``pipeline.crawl.state``).
+"Refetch" means a full (200) download of a page the killed
 run had finished; the resumed run revalidates those with conditional GETs, answered 304.
 
 To kill at a well-defined moment the fixture site holds back its answer to one article: the
@@ -31,12 +32,12 @@ from elasticsearch import Elasticsearch
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 
-from pipeline.config import get_source, load_sources
-from pipeline.crawl import job_dir
-from pipeline.fixture_site import FixtureSite, catalog, manifest
-from pipeline.fixture_site.server import RequestRecord
-from pipeline.state import UrlStore, url_store_path
-from pipeline.state.jobdir import IN_USE
+from pipeline.crawl.runner import job_dir
+from pipeline.crawl.state import UrlStore, url_store_path
+from pipeline.crawl.state.jobdir import IN_USE
+from pipeline.local.fixture_site import FixtureSite, catalog, manifest
+from pipeline.local.fixture_site.server import RequestRecord
+from pipeline.sources import get_source, load_sources
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

@@ -25,12 +25,12 @@ import yaml
 from cluster import LocalCluster
 from elasticsearch import Elasticsearch
 
-from pipeline.crawl import crawl_settings
-from pipeline.distributed.dupefilter import bloom_size
-from pipeline.distributed.keys import RunKeys
-from pipeline.fixture_site import FixtureSite, manifest
-from pipeline.fixture_site.scaled import scaled_articles, scaled_site
+from pipeline.crawl.distributed.dupefilter import bloom_size
+from pipeline.crawl.distributed.keys import RunKeys
+from pipeline.crawl.runner import crawl_settings
 from pipeline.index import ClusterSettings, drop_index, ensure_index, make_client
+from pipeline.local.fixture_site import FixtureSite, manifest
+from pipeline.local.fixture_site.scaled import scaled_articles, scaled_site
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,8 @@ import pytest
 from elasticsearch import Elasticsearch
 from faultproxy import FaultProxy
 
-from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index import drop_index
+from pipeline.local.fixture_site import FixtureSite, manifest
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

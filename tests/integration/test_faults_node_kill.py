@@ -26,7 +26,6 @@ import pytest
 from elasticsearch import AsyncElasticsearch
 from load_articles import load_article
 
-from pipeline import localnode
 from pipeline.index import (
     BatchOutcome,
     ClusterSettings,
@@ -39,6 +38,7 @@ from pipeline.index import (
 )
 from pipeline.index.spool import Spool, replay
 from pipeline.items import Article
+from pipeline.local import node as localnode
 
 pytestmark = pytest.mark.integration
 

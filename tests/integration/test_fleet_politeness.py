@@ -31,15 +31,15 @@ from scrapy.http import Response
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from pipeline.distributed.politeness import (
+from pipeline.crawl.distributed.politeness import (
     FleetLimiter,
     FleetPolitenessMiddleware,
     Gap,
     fleet_keys,
 )
-from pipeline.fixture_site import FixtureSite
 from pipeline.index import ensure_index
-from pipeline.localredis import free_port
+from pipeline.local.fixture_site import FixtureSite
+from pipeline.local.redis_server import free_port
 
 pytestmark = pytest.mark.integration
 

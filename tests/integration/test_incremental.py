@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from elasticsearch import Elasticsearch
 
-from pipeline.fixture_site import FixtureSite, catalog, manifest, new_article
-from pipeline.fixture_site.model import Template
-from pipeline.state import UrlStore, url_store_path
+from pipeline.crawl.state import UrlStore, url_store_path
+from pipeline.local.fixture_site import FixtureSite, catalog, manifest, new_article
+from pipeline.local.fixture_site.model import Template
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

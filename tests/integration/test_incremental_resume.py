@@ -21,8 +21,8 @@ from urllib.parse import urlsplit
 import pytest
 from elasticsearch import Elasticsearch
 
-from pipeline.crawl import job_dir
-from pipeline.fixture_site import FixtureSite, catalog, manifest
+from pipeline.crawl.runner import job_dir
+from pipeline.local.fixture_site import FixtureSite, catalog, manifest
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

@@ -18,8 +18,8 @@ from elasticsearch import Elasticsearch
 
 from pipeline.boilerplate import ACCEPTED, BoilerplateStore
 from pipeline.boilerplate.learn import line_key, sightings
-from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index.setup import current_version, versions
+from pipeline.local.fixture_site import FixtureSite, manifest
 from pipeline.search import SearchRequest, search
 from pipeline.urls import canonical_url, document_id
 

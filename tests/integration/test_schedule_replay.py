@@ -18,9 +18,9 @@ import pytest
 from elasticsearch import Elasticsearch
 from faultproxy import FaultProxy
 
-from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index import drop_index
 from pipeline.index.spool import find_spools
+from pipeline.local.fixture_site import FixtureSite, manifest
 from pipeline.schedule.runner import CrawlCommand, CrawlRunner
 from pipeline.schedule.runs import RunStore, state_db_path
 from pipeline.urls import canonical_url, document_id

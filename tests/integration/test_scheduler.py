@@ -19,8 +19,8 @@ import pytest
 import yaml
 from elasticsearch import Elasticsearch
 
-from pipeline.fixture_site import FixtureSite, catalog, new_article
-from pipeline.fixture_site.model import Template
+from pipeline.local.fixture_site import FixtureSite, catalog, new_article
+from pipeline.local.fixture_site.model import Template
 from pipeline.schedule import RunStore, source_lock, state_db_path
 from pipeline.urls import canonical_url, document_id
 

@@ -17,8 +17,8 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 from search_archive import Archive, build_archive
 
-from pipeline.fixture_site import FixtureSite
 from pipeline.index import ClusterSettings, drop_index, ensure_index, make_client
+from pipeline.local.fixture_site import FixtureSite
 from pipeline.search.web import create_app
 
 pytestmark = pytest.mark.integration

@@ -20,10 +20,10 @@ import pytest
 from elasticsearch import Elasticsearch
 from search_archive import fetch_article, index_batches, outlet_articles
 
-from pipeline.fixture_site import FixtureSite
-from pipeline.fixture_site.manifest import seed_article
 from pipeline.index import drop_index, ensure_index
 from pipeline.items import Article
+from pipeline.local.fixture_site import FixtureSite
+from pipeline.local.fixture_site.manifest import seed_article
 from pipeline.search import SearchRequest, search
 
 pytestmark = pytest.mark.integration

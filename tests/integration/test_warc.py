@@ -17,8 +17,8 @@ from elasticsearch import Elasticsearch
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline.archive import WarcLocation, read_capture, warc_root
-from pipeline.fixture_site import FixtureSite, manifest
 from pipeline.index import drop_index
+from pipeline.local.fixture_site import FixtureSite, manifest
 from pipeline.urls import canonical_url, document_id
 
 pytestmark = pytest.mark.integration

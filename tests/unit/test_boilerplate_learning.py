@@ -34,9 +34,9 @@ from pipeline.boilerplate.learn import (
     sightings,
 )
 from pipeline.cli import main as newsarchive
+from pipeline.crawl.pipelines import ExtractPipeline
+from pipeline.index.neardup import fingerprint
 from pipeline.items import Article, RawArticle
-from pipeline.neardup import fingerprint
-from pipeline.pipelines import ExtractPipeline
 
 SOURCE = "harbor_ledger"
 # A template prompt that neither the global line library nor any config names.

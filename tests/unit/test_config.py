@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import (
+from pipeline.exceptions import ConfigError
+from pipeline.sources import (
     Selectors,
     Source,
     check_sources,
@@ -21,7 +22,6 @@ from pipeline.config import (
     get_source,
     load_sources,
 )
-from pipeline.exceptions import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 SHIPPED = REPO / "config" / "sources.yaml"

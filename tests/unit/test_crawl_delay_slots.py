@@ -15,7 +15,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.test import get_crawler
 
-from pipeline.crawldelay import CrawlDelayMiddleware
+from pipeline.crawl.crawldelay import CrawlDelayMiddleware
 
 ROBOTS = Request("https://news.example/robots.txt")
 PAGE = Request("https://news.example/world/2026/11/28/harbor-fares/")

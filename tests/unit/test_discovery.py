@@ -10,16 +10,16 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
-from pipeline.config import load_sources
-from pipeline.fixture_site import catalog, render
-from pipeline.spiders.discovery import (
+from pipeline.crawl.spiders.discovery import (
     DecompressionLimitError,
     feed_entries,
     gunzip_capped,
     sitemap_content,
 )
-from pipeline.spiders.links import LinkResolver
-from pipeline.spiders.source_spider import SourceSpider, spider_class_for
+from pipeline.crawl.spiders.links import LinkResolver
+from pipeline.crawl.spiders.source_spider import SourceSpider, spider_class_for
+from pipeline.local.fixture_site import catalog, render
+from pipeline.sources import load_sources
 
 RSS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Ledger Opinion</title>

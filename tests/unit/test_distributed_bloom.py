@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from pipeline.distributed.bloom import MAX_BITS, BloomSize, bit_positions
+from pipeline.crawl.distributed.bloom import MAX_BITS, BloomSize, bit_positions
 
 
 def fingerprint(i: int) -> bytes:

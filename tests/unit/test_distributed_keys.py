@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.crawl import crawl_settings
-from pipeline.distributed.keys import RunKeys, check_run_name, key_patterns, taken_key
-from pipeline.distributed.switch import default_run_name
+from pipeline.crawl.distributed.keys import RunKeys, check_run_name, key_patterns, taken_key
+from pipeline.crawl.distributed.switch import default_run_name
+from pipeline.crawl.runner import crawl_settings
 
 
 def test_keys_are_namespaced_by_run_and_source() -> None:
@@ -43,8 +43,8 @@ def test_the_default_run_is_the_utc_day() -> None:
 def test_without_a_redis_url_the_crawl_settings_stay_single_machine() -> None:
     settings = crawl_settings({"NEWSARCHIVE_REDIS_URL": ""})
     assert settings.get("SCHEDULER") == "scrapy.core.scheduler.Scheduler"
-    assert "pipeline.pipelines.IndexPipeline" in settings.getdict("ITEM_PIPELINES")
-    assert "pipeline.distributed.tracking.LeaseTrackingMiddleware" not in settings.getdict(
+    assert "pipeline.crawl.pipelines.IndexPipeline" in settings.getdict("ITEM_PIPELINES")
+    assert "pipeline.crawl.distributed.tracking.LeaseTrackingMiddleware" not in settings.getdict(
         "SPIDER_MIDDLEWARES"
     )
 
@@ -54,15 +54,20 @@ def test_a_redis_url_switches_on_scrapy_redis_with_leases_and_the_bloom_filter()
         {"NEWSARCHIVE_REDIS_URL": "redis://10.0.0.5:6379/0", "NEWSARCHIVE_RUN_NAME": "nightly"}
     )
     assert settings.get("REDIS_URL") == "redis://10.0.0.5:6379/0"
-    assert settings.get("SCHEDULER") == "pipeline.distributed.scheduler.DistributedScheduler"
-    assert settings.get("SCHEDULER_QUEUE_CLASS") == "pipeline.distributed.queue.LeasedPriorityQueue"
-    assert settings.get("DUPEFILTER_CLASS") == "pipeline.distributed.dupefilter.BloomDupeFilter"
+    assert settings.get("SCHEDULER") == "pipeline.crawl.distributed.scheduler.DistributedScheduler"
+    assert (
+        settings.get("SCHEDULER_QUEUE_CLASS")
+        == "pipeline.crawl.distributed.queue.LeasedPriorityQueue"
+    )
+    assert (
+        settings.get("DUPEFILTER_CLASS") == "pipeline.crawl.distributed.dupefilter.BloomDupeFilter"
+    )
     assert settings.getbool("SCHEDULER_PERSIST")
     assert settings.get("SCHEDULER_QUEUE_KEY") == "newsarchive:nightly:%(spider)s:requests"
     pipelines = settings.getdict("ITEM_PIPELINES")
-    assert "pipeline.pipelines.IndexPipeline" not in pipelines
-    assert pipelines["pipeline.distributed.indexing.LeasedIndexPipeline"] == 400
-    assert "pipeline.distributed.tracking.LeaseTrackingMiddleware" in settings.getdict(
+    assert "pipeline.crawl.pipelines.IndexPipeline" not in pipelines
+    assert pipelines["pipeline.crawl.distributed.indexing.LeasedIndexPipeline"] == 400
+    assert "pipeline.crawl.distributed.tracking.LeaseTrackingMiddleware" in settings.getdict(
         "SPIDER_MIDDLEWARES"
     )
 

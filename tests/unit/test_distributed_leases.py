@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipeline.distributed.leases import LeaseBook
+from pipeline.crawl.distributed.leases import LeaseBook
 
 
 class Acks:

@@ -13,11 +13,11 @@ import redis
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from pipeline.distributed.bloom import BloomSize, RedisBloom
-from pipeline.distributed.keys import RunKeys
-from pipeline.distributed.leases import LEASE_META, PARENT_META
-from pipeline.distributed.queue import LeasedPriorityQueue
-from pipeline.distributed.scheduler import reset_if_finished
+from pipeline.crawl.distributed.bloom import BloomSize, RedisBloom
+from pipeline.crawl.distributed.keys import RunKeys
+from pipeline.crawl.distributed.leases import LEASE_META, PARENT_META
+from pipeline.crawl.distributed.queue import LeasedPriorityQueue
+from pipeline.crawl.distributed.scheduler import reset_if_finished
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pipeline.extract.boilerplate import (
+from pipeline.extract.junk import (
     STAMP_VERB_START,
     STAMP_VERBS,
     is_boilerplate_line,

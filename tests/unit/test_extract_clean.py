@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.extract.blocks import text_blocks
 from pipeline.extract.clean import Removals, clean_tree, drop_non_text
-from pipeline.extract.hints import Purpose, purpose_of_names, words
+from pipeline.extract.purpose import Purpose, purpose_of_names, words
 
 PROSE = (
     "The committee met for four hours on Tuesday and agreed, after a long debate, to "

@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.crawl.pipelines import build_article
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.extract.attribution import parse_trailer
 from pipeline.items import RawArticle
-from pipeline.pipelines import build_article
 
 FETCHED = datetime(2024, 3, 5, 12, 0, tzinfo=UTC)
 PROSE = (

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
-from pipeline.fixture_site import manifest
+from pipeline.local.fixture_site import manifest
 
 ARTICLES = manifest.expected_articles()
 FETCHED_AT = datetime(2024, 6, 1, tzinfo=UTC)

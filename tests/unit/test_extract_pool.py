@@ -10,8 +10,8 @@ import pytest
 
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractOptions, extract
-from pipeline.extractpool import ExtractPool
-from pipeline.neardup import fingerprint
+from pipeline.extract.pool import ExtractPool
+from pipeline.index.neardup import fingerprint
 
 PAGE = (
     b"<html><head><title>Harbor ferry fares frozen</title></head><body><nav>Home News</nav>"

@@ -12,7 +12,7 @@ from pathlib import Path
 # A stand-in for a crawl: starts a pool, makes its workers exist, prints their pids, then waits.
 CRAWL = """
 import asyncio, sys, time
-from pipeline.extractpool import ExtractPool
+from pipeline.extract.pool import ExtractPool
 from pipeline.extract import ExtractOptions
 
 async def main() -> None:

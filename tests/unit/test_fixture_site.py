@@ -28,9 +28,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from pipeline.fixture_site import FixtureSite, manifest
-from pipeline.fixture_site.__main__ import main as fixture_main
-from pipeline.fixture_site.catalog import check_consistency
+from pipeline.local.fixture_site import FixtureSite, manifest
+from pipeline.local.fixture_site.__main__ import main as fixture_main
+from pipeline.local.fixture_site.catalog import check_consistency
 
 SEED_FILE = Path("/work/shared/data/seed-op-ed.txt")
 SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

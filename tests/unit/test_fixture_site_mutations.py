@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.fixture_site import FixtureSite, catalog, new_article
+from pipeline.local.fixture_site import FixtureSite, catalog, new_article
 
 PATH = catalog.feed_articles()[0].path
 WHEN = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)

@@ -13,7 +13,7 @@ from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
 
-from pipeline.distributed.politeness import (
+from pipeline.crawl.distributed.politeness import (
     LEASE_MARGIN_SECONDS,
     FleetConfig,
     FleetPolitenessMiddleware,

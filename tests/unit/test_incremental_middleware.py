@@ -16,10 +16,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
-from pipeline.ledger import Skip
-from pipeline.state import UrlRecord, UrlStore, url_store_path
-from pipeline.state.middleware import IncrementalMiddleware, UnchangedSinceLastSeen
-from pipeline.state.signals import documents_settled
+from pipeline.crawl.ledger import Skip
+from pipeline.crawl.state import UrlRecord, UrlStore, url_store_path
+from pipeline.crawl.state.middleware import IncrementalMiddleware, UnchangedSinceLastSeen
+from pipeline.crawl.state.signals import documents_settled
 
 URL = "https://ledger.example/news/2026/04/30/story/"
 HEADERS = {"ETag": '"v1"', "Last-Modified": "Thu, 30 Apr 2026 08:00:00 GMT"}
@@ -42,7 +42,7 @@ def page(request: Request, status: int = 200, body: bytes = b"<html>v1</html>") 
 
 
 def settle(mw: IncrementalMiddleware, kept: list[str], parked: list[str] | None = None) -> None:
-    """What the index stage announces after a bulk flush (pipeline.pipelines.IndexPipeline)."""
+    """What the index stage announces after a bulk flush (crawl.pipelines.IndexPipeline)."""
     mw.crawler.signals.send_catch_log(signal=documents_settled, kept=kept, parked=parked or [])
 
 

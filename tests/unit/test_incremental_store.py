@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.state import UrlRecord, UrlStore, url_store_path
-from pipeline.state.jobdir import claim_job_dir, release_job_dir
-from pipeline.state.middleware import unchanged_by_date
+from pipeline.crawl.state import UrlRecord, UrlStore, url_store_path
+from pipeline.crawl.state.jobdir import claim_job_dir, release_job_dir
+from pipeline.crawl.state.middleware import unchanged_by_date
 
 SEEN = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -117,7 +117,7 @@ def test_the_state_of_a_killed_run_is_discarded_with_a_warning(
     claim_job_dir(jobdir)
     interrupted_state(jobdir)
     # SIGKILL: release_job_dir never runs, the in-use mark stays.
-    with caplog.at_level(logging.WARNING, logger="pipeline.state.jobdir"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.crawl.state.jobdir"):
         assert not claim_job_dir(jobdir)
     assert not (jobdir / "requests.seen").exists()
     assert not (jobdir / "requests.queue").exists()

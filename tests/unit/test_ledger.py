@@ -1,6 +1,6 @@
 """Every fetched URL of a run has one outcome, and the summary says which."""
 
-from pipeline.ledger import Skip, summarize
+from pipeline.crawl.ledger import Skip, summarize
 
 
 def test_summary_reads_outcomes_and_skip_reasons_from_scrapy_stats() -> None:

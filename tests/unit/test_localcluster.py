@@ -1,4 +1,4 @@
-"""Unit tests of pipeline.localcluster and of the writer's view of a cluster of several hosts.
+"""Unit tests of pipeline.local.cluster and of the writer's view of a cluster of several hosts.
 
 Everything here holds without Java: roles, ports and layout are computed, configs are rendered
 into a fake distribution and parsed back as YAML. The real two-node cluster is exercised by
@@ -16,13 +16,15 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline import cli, localcluster, localnode
+from pipeline import cli
 from pipeline.exceptions import ConfigError, ElasticsearchNodeError
 from pipeline.index import ClusterSettings
 from pipeline.index.schema import replicas_from_env, template_body
 from pipeline.index.secrets import split_userinfo
-from pipeline.localcluster import ClusterSpec, render_node_yml
-from pipeline.localnode import NodeSettings
+from pipeline.local import cluster as localcluster
+from pipeline.local import node as localnode
+from pipeline.local.cluster import ClusterSpec, render_node_yml
+from pipeline.local.node import NodeSettings
 
 
 def base_settings(tmp_path: Path) -> NodeSettings:

@@ -1,4 +1,4 @@
-"""Unit tests of pipeline.localnode: the logic that must hold without a real node.
+"""Unit tests of pipeline.local.node: the logic that must hold without a real node.
 
 JDK detection runs on fake ``/usr/lib/jvm`` trees, config rendering is parsed back as YAML, and
 port probing talks to tiny in-process HTTP servers, so the suite needs neither Java nor
@@ -22,9 +22,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline import localnode
 from pipeline.exceptions import ElasticsearchNodeError
-from pipeline.localnode import (
+from pipeline.local import node as localnode
+from pipeline.local.node import (
     DEFAULT_USER,
     DEFAULT_VERSION,
     FALLBACK_VERSION,

@@ -10,16 +10,16 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
-from pipeline.safety import (
+from pipeline.crawl.safety import (
     RedirectGuardMiddleware,
     Refused,
     SafetyMiddleware,
     UnguardedResolverError,
 )
-from pipeline.safety.robots import Unreachable
+from pipeline.crawl.safety.robots import Unreachable
 
 PROJECT = {
-    "TWISTED_DNS_RESOLVER": "pipeline.safety.resolver.GuardedResolver",
+    "TWISTED_DNS_RESOLVER": "pipeline.crawl.safety.resolver.GuardedResolver",
     "NEWSARCHIVE_ALLOWED_NETWORKS": "127.0.0.1:8765",
 }
 

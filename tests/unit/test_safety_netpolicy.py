@@ -6,7 +6,13 @@ import ipaddress
 
 import pytest
 
-from pipeline.safety import AddressPolicy, Refused, host_literal, internal_kind, parse_allowlist
+from pipeline.crawl.safety import (
+    AddressPolicy,
+    Refused,
+    host_literal,
+    internal_kind,
+    parse_allowlist,
+)
 
 LOOPBACK_ENCODINGS = [
     "127.0.0.1",

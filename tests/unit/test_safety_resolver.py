@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from twisted.internet.address import IPv4Address, IPv6Address
 
-from pipeline.safety import AddressPolicy, GuardedResolver, parse_allowlist, refused_host
+from pipeline.crawl.safety import AddressPolicy, GuardedResolver, parse_allowlist, refused_host
 
 
 class ScriptedDns:

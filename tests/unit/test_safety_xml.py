@@ -14,7 +14,7 @@ import feedparser
 import pytest
 from scrapy.utils.sitemap import Sitemap
 
-from pipeline.spiders.discovery import (
+from pipeline.crawl.spiders.discovery import (
     DecompressionLimitError,
     UnsafeXmlError,
     feed_entries,

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import Source
 from pipeline.schedule import (
     CrawlCommand,
     CrawlRunner,
@@ -26,6 +25,7 @@ from pipeline.schedule import (
     source_lock,
     state_db_path,
 )
+from pipeline.sources import Source
 
 SUMMARY = {
     "source": "demo",

@@ -1,8 +1,8 @@
 """Near-duplicate fingerprints: syndicated copies look alike, different op-eds do not."""
 
-from pipeline.fixture_site.content_opinion import SEED_PARAGRAPHS
-from pipeline.fixture_site.outlets import NORTHERN_TRIBUNE
-from pipeline.neardup import BANDS, THRESHOLD, fingerprint, shingles, similarity
+from pipeline.index.neardup import BANDS, THRESHOLD, fingerprint, shingles, similarity
+from pipeline.local.fixture_site.content_opinion import SEED_PARAGRAPHS
+from pipeline.local.fixture_site.outlets import NORTHERN_TRIBUNE
 
 SEED = "\n\n".join(SEED_PARAGRAPHS)
 OTHER_OPED = "\n\n".join(NORTHERN_TRIBUNE.articles[1].paragraphs)

@@ -1,0 +1,382 @@
+"""Scrapy item pipelines, in order: validate -> extract -> dedupe -> index.
+
+Each stage is a few lines that delegate to a subpackage; what it leaves out it raises as ``Skip``
+with a reason, which ``pipeline.crawl.ledger`` counts and records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dateutil import parser as dateparser
+from elasticsearch.exceptions import ApiError, TransportError
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from pipeline.boilerplate import BoilerplateStore, SiteLearner, SourceLearners
+from pipeline.crawl.ledger import STAT_PREFIX, Skip
+from pipeline.crawl.state.signals import documents_settled
+from pipeline.exceptions import ExtractionError
+from pipeline.extract import ExtractedPage, ExtractOptions, extract
+from pipeline.extract.pool import ExtractPool
+from pipeline.index import (
+    BatchOutcome,
+    ClusterSettings,
+    DeadLetterFile,
+    RetryPolicy,
+    ensure_index,
+    make_async_client,
+    make_client,
+    write_batch,
+)
+from pipeline.index.neardup import THRESHOLD, Fingerprint, NearDuplicateIndex
+from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
+from pipeline.items import Article, FetchFailure, RawArticle
+from pipeline.sources import Source
+from pipeline.urls import canonical_url, document_id, same_site
+
+log = logging.getLogger(__name__)
+
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+class ValidatePipeline:
+    """Count every fetched URL once; drop failures, non-HTML and oversized pages by reason."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.max_bytes = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        stats = self.crawler.stats
+        stats.inc_value(f"{STAT_PREFIX}/fetched")
+        if isinstance(item, FetchFailure):
+            raise Skip(f"fetch/{item.reason}", item.url, item.detail)
+        if not isinstance(item, RawArticle):
+            return item
+        if item.status != 200:
+            raise Skip(f"fetch/http_{item.status}", item.url)
+        if not _looks_like_html(item):
+            raise Skip("validate/not_html", item.url, item.content_type or "no content type")
+        if len(item.body) > self.max_bytes:
+            raise Skip("validate/too_large", item.url, f"{len(item.body)} bytes")
+        return item
+
+
+class ExtractPipeline:
+    """RawArticle -> Article: BeautifulSoup cleaning and metadata, with the source's own options."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        # Learned site boilerplate (pipeline/boilerplate/): observed and stripped per source.
+        self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE", True)
+        self.store: BoilerplateStore | None = None
+        self.learners = SourceLearners(None)
+        # extract() in worker processes (pipeline.extract.pool); 0 = inline, in the reactor thread.
+        self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
+        self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT", 0)
+        self.niceness = crawler.settings.getint("NEWSARCHIVE_EXTRACT_NICENESS", 0)
+        self.pool: ExtractPool | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        if self.learn:
+            self.store = BoilerplateStore(self.data_dir)
+            self.learners = SourceLearners(self.store)
+        if self.workers > 0:
+            self.pool = ExtractPool(self.workers, self.in_flight or 4 * self.workers, self.niceness)
+
+    def close_spider(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+            self.learners = SourceLearners(None)
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, RawArticle):
+            return item
+        if self.pool is not None:
+            return self._extract_in_pool(self.pool, item)  # Scrapy awaits the coroutine
+        try:
+            page = extract(item.body, item.url, self._options(item))
+        except ExtractionError as exc:
+            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        return self._finish(item, page)
+
+    async def _extract_in_pool(self, pool: ExtractPool, item: RawArticle) -> Article:
+        try:
+            page, body_print = await pool.extract(item.body, item.url, self._options(item))
+        except ExtractionError as exc:
+            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        return self._finish(item, page, body_print)
+
+    def _finish(
+        self, item: RawArticle, page: ExtractedPage, body_print: Fingerprint | None = None
+    ) -> Article:
+        """Learned boilerplate (observed in this process: its SQLite store lives here).
+
+        ``body_print``, the worker's MinHash of the extracted body, is kept only while the body
+        is the one it was computed from; the near-duplicate stage computes it otherwise.
+        """
+        learner = self.learners.get(item.source)
+        if learner is not None:
+            learner.observe(item.url, page.body, page.authors)
+            stripped = strip_learned(learner, page, item.url)
+            if stripped is not page:
+                page, body_print = stripped, None
+        article = build_article(item, page)
+        article.body_fingerprint = body_print
+        return article
+
+    def _options(self, item: RawArticle) -> ExtractOptions:
+        return extract_options(getattr(self.crawler.spider, "source", None), item)
+
+
+def strip_learned(learner: SiteLearner, page: ExtractedPage, url: str) -> ExtractedPage:
+    """``page`` without its source's learned boilerplate lines (the same object if none).
+
+    Shared by the crawl and by re-processing, so a rebuilt index strips what the crawl would.
+    """
+    body = learner.clean(page.body)
+    if not body.strip():
+        raise Skip("extract/empty_body", url, "only learned boilerplate left")
+    return page if body == page.body else dataclasses.replace(page, body=body)
+
+
+def extract_options(source: Source | None, item: RawArticle) -> ExtractOptions:
+    """The extractor's options for a page of ``source``; re-processing uses the same ones."""
+    charset = _charset(item.content_type)
+    if source is None:
+        return ExtractOptions(fetched_at=item.fetched_at, http_encoding=charset)
+    selectors = source.selectors
+    return ExtractOptions(
+        body_selector=selectors.body,
+        drop_selectors=selectors.drop,
+        boilerplate=source.boilerplate,
+        fetched_at=item.fetched_at,
+        http_encoding=charset,
+        language_hint=source.language,
+    )
+
+
+class DedupePipeline:
+    """One document per article per run: AMP, print and tracking variants share a canonical id."""
+
+    def __init__(self) -> None:
+        self.seen: set[str] = set()
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            if item.id in self.seen:
+                raise Skip("dedupe/duplicate_variant", item.url, item.canonical_url)
+            self.seen.add(item.id)
+        return item
+
+
+class IndexPipeline:
+    """Batch articles into bulk writes; count created/updated/unchanged; park what is refused."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_INDEX_ENABLED", True):
+            raise NotConfigured("indexing disabled by NEWSARCHIVE_INDEX_ENABLED")
+        self.crawler = crawler
+        self.cluster = ClusterSettings.from_env()
+        prefix = settings.get("NEWSARCHIVE_INDEX")
+        if prefix:
+            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "index_prefix": prefix})
+        self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE", 200)
+        self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES", 5))
+        self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        self.buffer: list[Article] = []
+        self.lock = asyncio.Lock()
+        self.neardup = NearDuplicateIndex(
+            settings.getfloat("NEWSARCHIVE_NEARDUP_THRESHOLD", THRESHOLD)
+        )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
+        return cls(crawler)
+
+    def open_spider(self) -> None:
+        url = self.cluster.resolved_url()
+        self.cluster = ClusterSettings(**{**self.cluster.__dict__, "url": url})
+        try:
+            with make_client(self.cluster) as client:
+                ensure_index(client, self.cluster.index_prefix)
+        except (ApiError, TransportError) as exc:
+            if _is_request_error(exc):
+                # A 4xx other than 429 is our mistake (e.g. an invalid index name), not an outage:
+                # fail now instead of spooling a whole crawl that replay could never write.
+                raise
+            # Crawl anyway: what cannot be written goes to the spool for `newsarchive replay`.
+            log.error("cluster unavailable at start (%s): articles will be spooled", exc)
+        self.client = make_async_client(self.cluster)
+        run_dir = self.crawler.stats.get_value(f"{STAT_PREFIX}/run_dir") or str(self.data_dir)
+        self.dead_letter = DeadLetterFile(Path(run_dir) / "dead-letter.jsonl")
+        self.crawler.stats.set_value(f"{STAT_PREFIX}/dead_letter_file", str(self.dead_letter.path))
+        self.spool = Spool(Path(run_dir) / SPOOL_NAME)
+        log.info("indexing into %s at %s", self.cluster.index_prefix, url)
+
+    async def process_item(self, item: Any) -> Any:
+        if isinstance(item, Article):
+            self.buffer.append(item)
+            if len(self.buffer) >= self.batch_size:
+                await self.flush()
+        return item
+
+    async def flush(self) -> None:
+        async with self.lock:
+            batch, self.buffer = self.buffer, []
+            if not batch:
+                return
+            # Syndicated copies join the group of the copy already indexed (pipeline.index.neardup).
+            try:
+                await self.neardup.assign(self.client, self.cluster.index_prefix, batch)
+            except (ApiError, TransportError) as exc:  # cluster away: the batch is spooled below
+                log.warning("near-duplicate lookup failed: %s", exc)
+            outcome = await write_batch(
+                self.client,
+                batch,
+                index=self.cluster.index_prefix,
+                dead_letter=self.dead_letter,
+                retry=self.retry,
+                spool=self.spool,
+            )
+            stats = self.crawler.stats
+            for name, ids in (
+                ("indexed", outcome.created),
+                ("updated", outcome.updated),
+                ("unchanged", outcome.unchanged),
+                ("dead_lettered", outcome.parked),
+            ):
+                if ids:
+                    stats.inc_value(f"{STAT_PREFIX}/{name}", len(ids))
+            if outcome.spooled:
+                # Late, not lost: counted as skipped for now, written by `newsarchive replay`.
+                stats.inc_value(f"{STAT_PREFIX}/skipped", len(outcome.spooled))
+                stats.inc_value(f"{STAT_PREFIX}/skipped/{SPOOLED}", len(outcome.spooled))
+                stats.set_value(f"{STAT_PREFIX}/spool_file", str(self.spool.path))
+            self._announce(batch, outcome)
+
+    def _announce(self, batch: list[Article], outcome: BatchOutcome) -> None:
+        """Tell the URL store which pages are now safely kept, so a killed crawl keeps them."""
+        url_of = {article.id: article.url for article in batch}
+        kept = [*outcome.created, *outcome.updated, *outcome.unchanged]
+        kept += [doc_id for doc_id, _ in outcome.spooled]
+        self.crawler.signals.send_catch_log(
+            signal=documents_settled,
+            kept=[url_of[i] for i in kept if i in url_of],
+            parked=[url_of[i] for i, _ in outcome.parked if i in url_of],
+        )
+
+    async def close_spider(self) -> None:
+        if not hasattr(self, "client"):
+            return  # open_spider failed before any client existed: nothing to flush or close
+        try:
+            await self.flush()
+            await self.client.indices.refresh(index=self.cluster.index_prefix)
+        except (ApiError, TransportError) as exc:
+            log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)
+        finally:
+            await self.client.close()
+
+
+def _is_request_error(exc: Exception) -> bool:
+    """Whether Elasticsearch refused the request itself (4xx except 429), rather than being down."""
+    status = getattr(getattr(exc, "meta", None), "status", None)
+    return (
+        isinstance(exc, ApiError)
+        and isinstance(status, int)
+        and 400 <= status < 500
+        and status != 429
+    )
+
+
+def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
+    """Combine what was fetched with what was extracted into the stored document."""
+    declared = (
+        page.canonical_url
+        if page.canonical_url and same_site(page.canonical_url, raw.url)
+        else raw.url
+    )
+    canonical = canonical_url(declared)
+    published, updated = page.published_at, page.updated_at
+    date_source = dict(page.date_source)
+    if published is None:
+        published, hint_source = _hinted_date(raw.hints, raw.fetched_at)
+        if published is not None:
+            date_source["published"] = hint_source
+    digest = hashlib.sha256(f"{page.title}\n\n{page.body}".encode()).hexdigest()
+    return Article(
+        id=document_id(canonical),
+        url=raw.url,
+        canonical_url=canonical,
+        source=raw.source,
+        title=page.title,
+        body=page.body,
+        authors=page.authors,
+        published_at=published,
+        updated_at=updated,
+        section=page.section,
+        language=page.language,
+        fetched_at=raw.fetched_at,
+        content_hash=digest,
+        description=page.description,
+        article_type=page.article_type,
+        date_source=date_source,
+        author_role=page.author_role,
+        original_publication=page.original_publication,
+        opinion_kind=page.opinion_kind,
+        warc=raw.warc,
+    )
+
+
+def _hinted_date(hints: dict[str, str], fetched_at: datetime) -> tuple[datetime | None, str]:
+    """A feed or sitemap date for a page that states none itself; never later than the fetch."""
+    for key, label in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+        value = hints.get(key)
+        if not value:
+            continue
+        try:
+            parsed = dateparser.parse(value)
+        except (ValueError, OverflowError):
+            continue
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=fetched_at.tzinfo)
+        if parsed <= fetched_at:
+            return parsed, label
+    return None, ""
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "charset" and value:
+            return value.strip("\"' ")
+    return None
+
+
+def _looks_like_html(item: RawArticle) -> bool:
+    ctype = item.content_type.split(";")[0].strip().lower()
+    if ctype:
+        return ctype in _HTML_TYPES
+    head = item.body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html"))

@@ -1,0 +1,127 @@
+"""Change the fixture site while it runs: revise an article, publish a new one.
+
+Incremental-crawl tests need a site that moves between two crawls the way a newsroom does: a
+correction appended to a story (its page, ``Last-Modified``, ETag, feed ``updated`` and sitemap
+``lastmod`` all change) and a new story that appears in the feeds and sitemaps. The static
+catalog stays untouched; an ``Edition`` holds the changes of one ``FixtureSite`` and re-renders
+the affected resources of each of its builds, so other sites in the same process are unaffected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from pipeline.local.fixture_site import catalog, feeds, render
+from pipeline.local.fixture_site.model import Discovery, FixtureArticle, Template, discovery
+from pipeline.local.fixture_site.routes import Resource, SiteBuild
+
+
+def new_article(
+    slug: str,
+    title: str,
+    body: tuple[str, ...],
+    *,
+    section: str = "news",
+    published: datetime | None = None,
+    authors: tuple[str, ...] = ("Dana Whitfield",),
+) -> FixtureArticle:
+    """A plain news story found through the feeds and the sitemaps, published now by default."""
+    return FixtureArticle(
+        section=section,
+        slug=slug,
+        title=title,
+        description=body[0][:120],
+        authors=authors,
+        published=published or datetime.now(UTC).replace(microsecond=0),
+        body=body,
+        template=Template.MODERN,
+        discovery=discovery("feed sitemap"),
+    )
+
+
+@dataclass
+class Edition:
+    """The revisions and new articles of one running site, newest state of each article."""
+
+    revised: dict[str, FixtureArticle] = field(default_factory=dict)
+    published: dict[str, FixtureArticle] = field(default_factory=dict)
+
+    def article(self, path: str) -> FixtureArticle:
+        """The current state of the article at ``path``; KeyError when there is none."""
+        if path in self.published:
+            return self.published[path]
+        if path in self.revised:
+            return self.revised[path]
+        found = catalog.by_path(path)
+        if found is None:
+            raise KeyError(f"no fixture article at {path}")
+        return found
+
+    def revise(self, path: str, paragraph: str, at: datetime | None = None) -> FixtureArticle:
+        """Append ``paragraph`` to the article and mark it updated ``at`` (default: now)."""
+        current = self.article(path)
+        moment = (at or datetime.now(UTC)).replace(microsecond=0)
+        revised = replace(current, body=(*current.body, paragraph), updated=moment)
+        if path in self.published:
+            self.published[path] = revised
+        else:
+            self.revised[path] = revised
+        return revised
+
+    def publish(self, article: FixtureArticle) -> None:
+        if catalog.by_path(article.path) is not None or article.path in self.published:
+            raise ValueError(f"an article already lives at {article.path}")
+        self.published[article.path] = article
+
+    def changed(self) -> list[FixtureArticle]:
+        return [*self.revised.values(), *self.published.values()]
+
+    def feed_items(self) -> list[FixtureArticle]:
+        items = [self.revised.get(a.path, a) for a in catalog.feed_articles()]
+        items += [a for a in self.published.values() if Discovery.FEED in a.discovery]
+        return sorted(items, key=lambda a: a.published, reverse=True)
+
+    def sitemap_items(self, sitemap_path: str) -> list[FixtureArticle]:
+        sections = catalog.SITEMAP_SECTIONS[sitemap_path]
+        items = [self.revised.get(a.path, a) for a in catalog.sitemap_articles(sitemap_path)]
+        items += [
+            a
+            for a in self.published.values()
+            if a.section in sections and Discovery.SITEMAP in a.discovery
+        ]
+        return items
+
+    def apply(self, build: SiteBuild) -> None:
+        """Re-render, in ``build``, every page and discovery file that the changes touch.
+
+        Entries are replaced one by one (atomic dict assignments), so the threaded server keeps
+        answering while this runs.
+        """
+        base = build.base_url
+        for a in self.changed():
+            page = render.article_page(a, base).encode(a.encoding)
+            ctype = f"text/html; charset={a.encoding}"
+            build.routes[a.path] = Resource(200, ctype, page, a.last_modified)
+            printed = render.print_page(a, base).encode(a.encoding)
+            build.routes[f"{a.path}?print=1"] = Resource(200, ctype, printed, a.last_modified)
+        items = self.feed_items()
+        newest = feeds.newest(items)
+        build.routes["/rss.xml"] = Resource(
+            200, "application/rss+xml; charset=utf-8", feeds.rss(base, items), newest
+        )
+        build.routes["/atom.xml"] = Resource(
+            200, "application/atom+xml; charset=utf-8", feeds.atom(base, items), newest
+        )
+        children = {path: self.sitemap_items(path) for path in catalog.SITEMAP_SECTIONS}
+        for path, listed in children.items():
+            old = build.routes[path]
+            body = feeds.child_sitemap(base, path, listed)
+            build.routes[path] = Resource(200, old.content_type, body, feeds.newest(listed))
+        index = build.routes[feeds.SITEMAP_INDEX_PATH]
+        build.routes[feeds.SITEMAP_INDEX_PATH] = Resource(
+            200,
+            index.content_type,
+            feeds.sitemap_index(base, children),
+            max(feeds.newest(v) for v in children.values()),
+        )

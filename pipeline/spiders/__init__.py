@@ -1,5 +1,0 @@
-"""Generic spiders built from configured sources."""
-
-from pipeline.spiders.source_spider import SourceSpider, spider_class_for
-
-__all__ = ["SourceSpider", "spider_class_for"]
