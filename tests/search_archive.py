@@ -20,7 +20,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from pipeline.crawl.pipelines import build_article
+from pipeline.documents import build_article
 from pipeline.extract import ExtractOptions, extract
 from pipeline.index import (
     ClusterSettings,

@@ -555,7 +555,3 @@ def _demo(args: argparse.Namespace) -> int:
             json=False,
         )
     )
-
-
-if __name__ == "__main__":
-    sys.exit(main())

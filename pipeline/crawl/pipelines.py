@@ -7,21 +7,18 @@ with a reason, which ``pipeline.crawl.ledger`` counts and records.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
-import hashlib
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from dateutil import parser as dateparser
 from elasticsearch.exceptions import ApiError, TransportError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from pipeline.boilerplate import BoilerplateStore, SiteLearner, SourceLearners
+from pipeline.boilerplate import BoilerplateStore, SourceLearners
 from pipeline.crawl.ledger import STAT_PREFIX, Skip
 from pipeline.crawl.state.signals import documents_settled
+from pipeline.documents import extract_options, make_article
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.extract.pool import ExtractPool
@@ -38,8 +35,6 @@ from pipeline.index import (
 from pipeline.index.neardup import THRESHOLD, Fingerprint, NearDuplicateIndex
 from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
-from pipeline.sources import Source
-from pipeline.urls import canonical_url, document_id, same_site
 
 log = logging.getLogger(__name__)
 
@@ -130,50 +125,19 @@ class ExtractPipeline:
     def _finish(
         self, item: RawArticle, page: ExtractedPage, body_print: Fingerprint | None = None
     ) -> Article:
-        """Learned boilerplate (observed in this process: its SQLite store lives here).
+        """The document, with learned boilerplate observed and stripped in this process.
 
-        ``body_print``, the worker's MinHash of the extracted body, is kept only while the body
-        is the one it was computed from; the near-duplicate stage computes it otherwise.
+        The learner's SQLite store lives in the crawl process, so observing happens here, not in
+        the extraction worker.
         """
         learner = self.learners.get(item.source)
-        if learner is not None:
-            learner.observe(item.url, page.body, page.authors)
-            stripped = strip_learned(learner, page, item.url)
-            if stripped is not page:
-                page, body_print = stripped, None
-        article = build_article(item, page)
-        article.body_fingerprint = body_print
-        return article
+        try:
+            return make_article(item, page, learner, observe=True, body_print=body_print)
+        except ExtractionError as exc:
+            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
 
     def _options(self, item: RawArticle) -> ExtractOptions:
         return extract_options(getattr(self.crawler.spider, "source", None), item)
-
-
-def strip_learned(learner: SiteLearner, page: ExtractedPage, url: str) -> ExtractedPage:
-    """``page`` without its source's learned boilerplate lines (the same object if none).
-
-    Shared by the crawl and by re-processing, so a rebuilt index strips what the crawl would.
-    """
-    body = learner.clean(page.body)
-    if not body.strip():
-        raise Skip("extract/empty_body", url, "only learned boilerplate left")
-    return page if body == page.body else dataclasses.replace(page, body=body)
-
-
-def extract_options(source: Source | None, item: RawArticle) -> ExtractOptions:
-    """The extractor's options for a page of ``source``; re-processing uses the same ones."""
-    charset = _charset(item.content_type)
-    if source is None:
-        return ExtractOptions(fetched_at=item.fetched_at, http_encoding=charset)
-    selectors = source.selectors
-    return ExtractOptions(
-        body_selector=selectors.body,
-        drop_selectors=selectors.drop,
-        boilerplate=source.boilerplate,
-        fetched_at=item.fetched_at,
-        http_encoding=charset,
-        language_hint=source.language,
-    )
 
 
 class DedupePipeline:
@@ -308,70 +272,6 @@ def _is_request_error(exc: Exception) -> bool:
         and 400 <= status < 500
         and status != 429
     )
-
-
-def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
-    """Combine what was fetched with what was extracted into the stored document."""
-    declared = (
-        page.canonical_url
-        if page.canonical_url and same_site(page.canonical_url, raw.url)
-        else raw.url
-    )
-    canonical = canonical_url(declared)
-    published, updated = page.published_at, page.updated_at
-    date_source = dict(page.date_source)
-    if published is None:
-        published, hint_source = _hinted_date(raw.hints, raw.fetched_at)
-        if published is not None:
-            date_source["published"] = hint_source
-    digest = hashlib.sha256(f"{page.title}\n\n{page.body}".encode()).hexdigest()
-    return Article(
-        id=document_id(canonical),
-        url=raw.url,
-        canonical_url=canonical,
-        source=raw.source,
-        title=page.title,
-        body=page.body,
-        authors=page.authors,
-        published_at=published,
-        updated_at=updated,
-        section=page.section,
-        language=page.language,
-        fetched_at=raw.fetched_at,
-        content_hash=digest,
-        description=page.description,
-        article_type=page.article_type,
-        date_source=date_source,
-        author_role=page.author_role,
-        original_publication=page.original_publication,
-        opinion_kind=page.opinion_kind,
-        warc=raw.warc,
-    )
-
-
-def _hinted_date(hints: dict[str, str], fetched_at: datetime) -> tuple[datetime | None, str]:
-    """A feed or sitemap date for a page that states none itself; never later than the fetch."""
-    for key, label in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
-        value = hints.get(key)
-        if not value:
-            continue
-        try:
-            parsed = dateparser.parse(value)
-        except (ValueError, OverflowError):
-            continue
-        if parsed.tzinfo is None:
-            parsed = parsed.replace(tzinfo=fetched_at.tzinfo)
-        if parsed <= fetched_at:
-            return parsed, label
-    return None, ""
-
-
-def _charset(content_type: str) -> str | None:
-    for part in content_type.split(";")[1:]:
-        key, _, value = part.strip().partition("=")
-        if key.lower() == "charset" and value:
-            return value.strip("\"' ")
-    return None
 
 
 def _looks_like_html(item: RawArticle) -> bool:

@@ -32,8 +32,7 @@ from elasticsearch.helpers import scan, streaming_bulk
 
 from pipeline.archive import Capture, WarcLocation, iter_captures, read_capture
 from pipeline.boilerplate import BoilerplateStore, SourceLearners
-from pipeline.crawl.ledger import Skip
-from pipeline.crawl.pipelines import build_article, extract_options, strip_learned
+from pipeline.documents import build_article, extract_options, strip_learned
 from pipeline.exceptions import ExtractionError, IndexingError
 from pipeline.extract import ExtractedPage, extract
 from pipeline.index.setup import (
@@ -162,7 +161,7 @@ def reprocess(
 def _without_learned(
     learners: SourceLearners, page: ExtractedPage, raw: RawArticle
 ) -> ExtractedPage:
-    """``page`` without its source's learned lines (raises ``Skip`` if nothing is left)."""
+    """``page`` without its source's learned lines (``ExtractionError`` if nothing is left)."""
     learner = learners.get(raw.source)
     return page if learner is None else strip_learned(learner, page, raw.url)
 
@@ -204,10 +203,6 @@ def _rebuilt(
     except ExtractionError as exc:
         report.extraction_failed += 1
         report.problems.append(f"{stored.get('url')}: {exc}")
-        return stored
-    except Skip as skip:
-        report.extraction_failed += 1
-        report.problems.append(f"{stored.get('url')}: {skip.reason}: {skip.detail}")
         return stored
     fresh = build_article(raw, page).to_document()
     document = dict(stored)
@@ -254,7 +249,7 @@ def _recovered(
         try:
             page = extract(raw.body, raw.url, extract_options(sources.get(source), raw))
             page = _without_learned(learners, page, raw)
-        except (ExtractionError, Skip):
+        except ExtractionError:
             continue  # still not an article for this extractor
         article = build_article(raw, page)
         if article.id in known:

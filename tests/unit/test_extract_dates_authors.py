@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from pipeline.crawl.pipelines import build_article
+from pipeline.documents import build_article
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.extract.attribution import parse_trailer
 from pipeline.items import RawArticle
