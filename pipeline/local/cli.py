@@ -4,7 +4,8 @@
 Registered by ``pipeline.cli.build_parser``. ``newsarchive es install`` must work on a fresh
 checkout before the Elasticsearch client is installed (``scripts/setup``), so this module imports
 only the standard library at module level; ``pipeline.local.node`` and ``pipeline.local.cluster``
-(standard library too, but 90 ms of imports) and everything else are imported by the handlers.
+(standard library too, but with urllib.request and importlib.metadata, a visible share of every
+command's start-up) and everything else are imported by the handlers.
 The defaults written in help texts are checked against those modules by tests/unit/test_cli_tree.
 """
 
