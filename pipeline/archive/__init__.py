@@ -5,8 +5,21 @@ place (``WarcLocation``: file relative to the archive root, byte offset of its g
 into the indexed document, and ``read_capture`` reads it back for re-processing, offline.
 """
 
-from pipeline.archive.reader import Capture, WarcCheck, check_warc, iter_captures, read_capture
-from pipeline.archive.writer import RotatingWarcWriter, WarcLocation, warc_root
+from typing import TYPE_CHECKING
+
+from pipeline.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pipeline.archive.reader import Capture, WarcCheck, check_warc, iter_captures, read_capture
+    from pipeline.archive.writer import RotatingWarcWriter, WarcLocation, warc_root
+else:  # imported on first use (pipeline/lazy.py says why)
+    __getattr__ = lazy_exports(
+        __name__,
+        {
+            "reader": ("Capture", "WarcCheck", "check_warc", "iter_captures", "read_capture"),
+            "writer": ("RotatingWarcWriter", "WarcLocation", "warc_root"),
+        },
+    )
 
 __all__ = [
     "Capture",

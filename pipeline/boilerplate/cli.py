@@ -1,19 +1,23 @@
-"""``newsarchive boilerplate show|accept|reject SOURCE``: review learned site boilerplate."""
+"""``newsarchive boilerplate show|accept|reject SOURCE``: review learned site boilerplate.
+
+Registered by ``pipeline.cli.build_parser``. The store it reviews is standard-library only
+(SQLite), so importing it here costs the command tree nothing.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-from pathlib import Path
-from typing import Any
 
 from pipeline.boilerplate.store import ACCEPTED, REJECTED, BoilerplateStore, Candidate
+from pipeline.cli import flags
+
+__all__ = ["register"]
 
 
-def add_commands(sub: Any) -> None:
-    """Add the ``boilerplate`` command to the ``newsarchive`` parser's subcommands."""
-    p = sub.add_parser(
+def register(commands: flags.Commands) -> None:
+    """Add ``boilerplate show|accept|reject`` to the ``newsarchive`` commands."""
+    p = commands.add_parser(
         "boilerplate",
         help="review boilerplate lines learned per source",
         description="Show, accept or reject lines the crawl learned as a source's boilerplate. "
@@ -31,16 +35,13 @@ def add_commands(sub: Any) -> None:
         if name != "show":
             q.add_argument("ids", nargs="*", type=int, metavar="ID", help="IDs from 'show'")
         else:
-            q.add_argument("--json", action="store_true", help="one JSON object per line")
-        q.add_argument(
-            "--data-dir", type=Path, help="data directory (default: $NEWSARCHIVE_DATA_DIR or ./var)"
-        )
+            flags.add_json(q, "the lines, one object per line,")
+        flags.add_data_dir(q, "the learned lines (<data dir>/boilerplate.sqlite)")
         q.set_defaults(handler=_run, action=name)
 
 
 def _run(args: argparse.Namespace) -> int:
-    data_dir = args.data_dir or Path(os.environ.get("NEWSARCHIVE_DATA_DIR", "var"))
-    store = BoilerplateStore(data_dir)
+    store = BoilerplateStore(flags.data_dir(args))
     try:
         found = store.candidates(args.source)
         if args.action == "show":

@@ -3,24 +3,32 @@
 A command module adds the ones it takes (``add_data_dir(parser)``) and reads them back through
 the resolvers here (``data_dir(args)``), so that every command agrees on a flag's name, its
 help and its default; the defaults themselves live in ``pipeline.settings`` (environment first).
+``Commands`` is the type of what each owner's ``register(commands)`` receives.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TypeAlias
 
 from pipeline import settings
 
 __all__ = [
+    "Commands",
     "add_alias",
     "add_data_dir",
     "add_json",
+    "add_scrapy_settings",
+    "add_source_names",
     "add_sources_file",
     "alias",
     "data_dir",
     "sources_file",
 ]
+
+#: The ``add_subparsers()`` action of a parser: ``commands.add_parser(NAME, help=...)``.
+Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 
 def add_data_dir(
@@ -56,6 +64,30 @@ def add_sources_file(parser: argparse.ArgumentParser) -> None:
         type=Path,
         metavar="PATH",
         help="sources YAML (default: $NEWSARCHIVE_SOURCES or config/sources.yaml)",
+    )
+
+
+def add_source_names(parser: argparse.ArgumentParser, verb: str) -> None:
+    """``--source/-S NAME`` (repeatable): the sources a crawl-running command takes."""
+    parser.add_argument(
+        "--source",
+        "-S",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help=f"{verb} (repeatable); default: every enabled source",
+    )
+
+
+def add_scrapy_settings(parser: argparse.ArgumentParser, what: str) -> None:
+    """``-s/--set NAME=VALUE`` (repeatable): Scrapy settings for the crawl(s) a command runs."""
+    parser.add_argument(
+        "-s",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help=f"{what}, e.g. -s DOWNLOAD_DELAY=2",
     )
 
 

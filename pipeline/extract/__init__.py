@@ -9,6 +9,18 @@ builds its tree from lxml, leaving out what ``prune`` judges furniture), ``boile
 ``language``; ``attribution`` reads op-ed trailers and ``kinds`` the article type.
 """
 
-from pipeline.extract.api import ExtractedPage, ExtractOptions, extract
+from typing import TYPE_CHECKING
+
+from pipeline.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pipeline.extract.api import ExtractedPage, ExtractOptions, extract
+else:  # imported on first use (pipeline/lazy.py says why)
+    __getattr__ = lazy_exports(
+        __name__,
+        {
+            "api": ("ExtractedPage", "ExtractOptions", "extract"),
+        },
+    )
 
 __all__ = ["ExtractOptions", "ExtractedPage", "extract"]

@@ -20,13 +20,13 @@ no writes -- so a two-node cluster cannot survive a node leaving whichever node 
 
 Each node gets a 512m heap, the single node's disk-threshold and mmap settings, and a copy of the
 hunspell ``en_US`` dictionary the index template needs. The layout is saved in ``cluster.json``
-so that ``stop`` and ``status`` find the ports that ``start`` chose. CLI:
-``python -m pipeline.local.cluster start|stop|status|stop-node`` (or ``newsarchive es cluster``).
+so that ``stop`` and ``status`` find the ports that ``start`` chose. Commands:
+``newsarchive es cluster start|stop|status|stop-node`` (``pipeline/local/cli.py``), also
+reachable as ``python -m pipeline.local.cluster start|stop|status|stop-node``.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import logging
@@ -52,7 +52,6 @@ __all__ = [
     "NodeState",
     "allocate",
     "load_spec",
-    "main",
     "render_node_yml",
     "start",
     "status",
@@ -579,68 +578,7 @@ def status(spec: ClusterSpec) -> ClusterStatus:
     )
 
 
-# --------------------------------------------------------------------------- CLI
+if __name__ == "__main__":  # python -m pipeline.local.cluster: `newsarchive es cluster`
+    from pipeline.cli import main
 
-
-def build_parser(prog: str = "python -m pipeline.local.cluster") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=prog,
-        description="A local multi-node Elasticsearch cluster on 127.0.0.1, beside the single "
-        "node on 9200 (which it never touches).",
-    )
-    parser.add_argument("--name", default=DEFAULT_NAME, help=f"cluster name ({DEFAULT_NAME})")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    start_p = sub.add_parser("start", help="start every node (or reuse them) and print the URLs")
-    start_p.add_argument("--nodes", type=int, help=f"number of nodes (default {DEFAULT_NODES})")
-    start_p.add_argument(
-        "--http-port", type=int, help=f"first node's HTTP port (default {DEFAULT_HTTP_PORT})"
-    )
-    start_p.add_argument("--timeout", type=float, default=240.0, help="seconds (default 240)")
-    stop_p = sub.add_parser("stop", help="stop every node of the cluster")
-    stop_p.add_argument("--wipe", action="store_true", help="also delete its data and config")
-    stop_p.add_argument("--timeout", type=float, default=60.0, help="SIGTERM grace, seconds")
-    node_p = sub.add_parser("stop-node", help="stop one node (tests: a node leaving)")
-    node_p.add_argument("node", help="node name, or its number")
-    node_p.add_argument("--kill", action="store_true", help="SIGKILL instead of SIGTERM")
-    status_p = sub.add_parser("status", help="nodes and health; exit 3 if none runs")
-    status_p.add_argument("--json", action="store_true", help="machine-readable output")
-    return parser
-
-
-def _spec_for(args: argparse.Namespace) -> ClusterSpec:
-    spec = load_spec(args.name)
-    if args.command == "start":
-        nodes = args.nodes if args.nodes is not None else spec.nodes
-        port = args.http_port if args.http_port is not None else spec.http_port
-        spec = replace(spec, nodes=nodes, http_port=port)
-    return spec
-
-
-def main(argv: list[str] | None = None, *, prog: str | None = None) -> int:
-    """CLI entry point (also ``newsarchive es cluster``); results on stdout, progress on stderr."""
-    args = build_parser(prog or "python -m pipeline.local.cluster").parse_args(argv)
-    for logger in (log, localnode.log):
-        localnode.log_to_stderr(logger, "es cluster")
-    try:
-        spec = _spec_for(args)
-        if args.command == "start":
-            print(",".join(start(spec, timeout=args.timeout)), flush=True)
-            return 0
-        if args.command == "stop":
-            stopped = stop(spec, timeout=args.timeout, wipe=args.wipe)
-            print("stopped " + ", ".join(stopped) if stopped else "no node of ours was running")
-            return 0
-        if args.command == "stop-node":
-            done = stop_node(spec, args.node, kill=args.kill)
-            print("stopped" if done else "that node was not running", flush=True)
-            return 0
-        report = status(spec)
-        print(report.to_json() if args.json else report.describe(), flush=True)
-        return 0 if report.running else 3
-    except ElasticsearchNodeError as exc:
-        print(f"error: {exc}", file=sys.stderr, flush=True)
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["es", "cluster", *sys.argv[1:]]))

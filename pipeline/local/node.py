@@ -17,13 +17,13 @@ and no analysis-common plugin), so this module:
   template relies on the core ``hunspell`` token filter for stemming.
 
 Only the standard library is used (HTTP through :mod:`urllib`), so this module works before the
-Elasticsearch client is installed and never depends on the client's version. It is also a CLI:
+Elasticsearch client is installed and never depends on the client's version. Its commands are
+``newsarchive es install|start|stop|status`` (``pipeline/local/cli.py``), also reachable as
 ``python -m pipeline.local.node install|start|stop|status``.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import fcntl
 import importlib.metadata
@@ -45,7 +45,7 @@ import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
 from pipeline.exceptions import ElasticsearchNodeError
 
@@ -58,7 +58,6 @@ __all__ = [
     "detect_java",
     "ensure_running",
     "install",
-    "main",
     "render_elasticsearch_yml",
     "render_jvm_options",
     "start",
@@ -1189,84 +1188,7 @@ def ensure_running(settings: NodeSettings | None = None, *, timeout: float = 180
     return url
 
 
-# --------------------------------------------------------------------------- CLI
+if __name__ == "__main__":  # python -m pipeline.local.node: `newsarchive es` by its old name
+    from pipeline.cli import main
 
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.local.node",
-        description="Manage the project's local Elasticsearch node (127.0.0.1, single node). "
-        "Environment: NEWSARCHIVE_ES_HOME, NEWSARCHIVE_ES_PORT, NEWSARCHIVE_ES_TRANSPORT_PORT, "
-        "NEWSARCHIVE_ES_VERSION, NEWSARCHIVE_ES_HEAP, NEWSARCHIVE_ES_USER, ES_JAVA_HOME.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    sub.add_parser("install", help="download, unpack and configure the node (no start)")
-    start_p = sub.add_parser("start", help="start the node (or reuse one) and print its URL")
-    start_p.add_argument(
-        "--timeout",
-        type=float,
-        default=120.0,
-        help="seconds to wait for yellow health (default 120)",
-    )
-    stop_p = sub.add_parser("stop", help="stop the node started from this home")
-    stop_p.add_argument(
-        "--timeout",
-        type=float,
-        default=60.0,
-        help="seconds between SIGTERM and SIGKILL (default 60)",
-    )
-    status_p = sub.add_parser("status", help="show the node's state; exit 3 if not running")
-    status_p.add_argument("--json", action="store_true", help="machine-readable output")
-    return parser
-
-
-def _print(text: str, stream: IO[str] | None = None) -> None:
-    print(text, file=stream or sys.stdout, flush=True)
-
-
-def log_to_stderr(logger: logging.Logger, prefix: str) -> None:
-    """Progress lines of a command on stderr as ``prefix: message`` (results go to stdout)."""
-    if logger.handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(f"{prefix}: %(message)s"))
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-
-
-def main(argv: list[str] | None = None) -> int:
-    """CLI entry point (also ``newsarchive es``); progress goes to stderr, results to stdout."""
-    args = _build_parser().parse_args(argv)
-    log_to_stderr(log, "es")
-    try:
-        settings = NodeSettings.from_env()
-        if args.command == "install":
-            path = install(settings)
-            java = settings.java_home or "NONE (start will fail until a JDK is installed)"
-            _print(f"installed Elasticsearch {settings.version} at {path} (java: {java})")
-            return 0
-        if args.command == "start":
-            url = start(settings, timeout=args.timeout)
-            found = _probe(settings)
-            problem = (
-                compatibility_problem(found.version, client_version()) if found.version else None
-            )
-            if problem:
-                log.warning("WARNING: %s", problem)
-            _print(url)
-            return 0
-        if args.command == "stop":
-            stopped = stop(settings, timeout=args.timeout)
-            _print("stopped" if stopped else "no node of ours was running")
-            return 0
-        report = status(settings)
-        _print(report.to_json() if args.json else report.describe())
-        return 0 if report.running else 3
-    except ElasticsearchNodeError as exc:
-        _print(f"error: {exc}", sys.stderr)
-        return 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["es", *sys.argv[1:]]))

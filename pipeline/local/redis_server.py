@@ -7,12 +7,12 @@ its own directory, without persistence (a test frontier is disposable) and witho
 system-wide Redis service. Operators running a real fleet use their own Redis (or the compose
 profile's) and only set ``NEWSARCHIVE_REDIS_URL``.
 
-Also a CLI: ``python -m pipeline.local.redis_server --port 6390`` runs one in the foreground.
+``newsarchive redis --port 6390`` (``pipeline/local/cli.py``; also
+``python -m pipeline.local.redis_server --port 6390``) runs one in the foreground.
 """
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import socket
 import subprocess
@@ -145,25 +145,9 @@ class LocalRedis:
         self.stop()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m pipeline.local.redis_server",
-        description="Run a private, non-persistent Redis server in the foreground.",
-    )
-    parser.add_argument("--port", type=int, default=6390, help="TCP port (default: %(default)s)")
-    parser.add_argument("--dir", type=Path, default=None, help="working directory (default: temp)")
-    args = parser.parse_args(argv)
-    server = LocalRedis(port=args.port, directory=args.dir)
-    print(f"redis: {server.start()}", flush=True)
-    try:
-        assert server.process is not None
-        server.process.wait()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.stop()
-    return 0
+if __name__ == "__main__":  # python -m pipeline.local.redis_server: `newsarchive redis`
+    import sys
 
+    from pipeline.cli import main
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(["redis", *sys.argv[1:]]))

@@ -3,10 +3,25 @@
 together (``SchedulerService``, behind ``newsarchive schedule``).
 """
 
-from pipeline.schedule.cadence import Cadence
-from pipeline.schedule.runner import CrawlCommand, CrawlRunner, SourceBusy, source_lock
-from pipeline.schedule.runs import RunRecord, RunStore, SourceState, state_db_path
-from pipeline.schedule.service import Plan, SchedulerService, plan, recover_abandoned
+from typing import TYPE_CHECKING
+
+from pipeline.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from pipeline.schedule.cadence import Cadence
+    from pipeline.schedule.runner import CrawlCommand, CrawlRunner, SourceBusy, source_lock
+    from pipeline.schedule.runs import RunRecord, RunStore, SourceState, state_db_path
+    from pipeline.schedule.service import Plan, SchedulerService, plan, recover_abandoned
+else:  # imported on first use (pipeline/lazy.py says why)
+    __getattr__ = lazy_exports(
+        __name__,
+        {
+            "cadence": ("Cadence",),
+            "runner": ("CrawlCommand", "CrawlRunner", "SourceBusy", "source_lock"),
+            "runs": ("RunRecord", "RunStore", "SourceState", "state_db_path"),
+            "service": ("Plan", "SchedulerService", "plan", "recover_abandoned"),
+        },
+    )
 
 __all__ = [
     "Cadence",

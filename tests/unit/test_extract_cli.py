@@ -1,8 +1,8 @@
-"""Specification of ``python -m pipeline.extract``: one JSON line per input, in input order."""
+"""Specification of ``newsarchive extract`` (``python -m pipeline.extract``): one JSON line per
+input, in input order."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract.__main__ import main
+from pipeline.cli import main
+from pipeline.extract import ExtractedPage
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 SEED = PAGES / "seed-op-ed-article.html"
@@ -34,15 +35,18 @@ FIELDS = {
 }
 
 
-def run(argv: list[str]) -> tuple[int, list[dict[str, object]]]:
-    out = io.StringIO()
-    status = main(argv, stdout=out)
-    return status, [json.loads(line) for line in out.getvalue().splitlines()]
+Capture = pytest.CaptureFixture[str]
 
 
-def test_each_file_gives_one_record_in_input_order(tmp_path: Path) -> None:
+def run(argv: list[str], capsys: Capture) -> tuple[int, list[dict[str, object]]]:
+    capsys.readouterr()
+    status = main(["extract", *argv])
+    return status, [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_each_file_gives_one_record_in_input_order(tmp_path: Path, capsys: Capture) -> None:
     other = PAGES / "related-and-comments.html"
-    status, records = run([str(SEED), str(other), str(SEED)])
+    status, records = run([str(SEED), str(other), str(SEED)], capsys)
     assert status == 0
     assert [r["path"] for r in records] == [str(SEED), str(other), str(SEED)]
     assert set(records[0]) == FIELDS
@@ -53,29 +57,29 @@ def test_each_file_gives_one_record_in_input_order(tmp_path: Path) -> None:
     assert records[0]["url"] == SEED.resolve().as_uri()
 
 
-def test_a_failing_file_gets_an_error_and_the_run_goes_on(tmp_path: Path) -> None:
+def test_a_failing_file_gets_an_error_and_the_run_goes_on(tmp_path: Path, capsys: Capture) -> None:
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4\n...")
-    status, records = run([str(pdf), str(tmp_path / "missing.html"), str(SEED)])
+    status, records = run([str(pdf), str(tmp_path / "missing.html"), str(SEED)], capsys)
     assert status == 1
     assert records[0]["error"] == "not_html"
     assert str(records[1]["error"]).startswith("unreadable")
     assert "error" not in records[2] and records[2]["body"]
 
 
-def test_url_and_timings_options(tmp_path: Path) -> None:
+def test_url_and_timings_options(tmp_path: Path, capsys: Capture) -> None:
     url = "https://www.riverside-ledger.example/opinions/x/"
-    status, records = run(["--url", url, "--timings", str(SEED)])
+    status, records = run(["--url", url, "--timings", str(SEED)], capsys)
     assert status == 0
     assert records[0]["url"] == url
     seconds = records[0]["seconds"]
     assert isinstance(seconds, float) and 0 < seconds < 10
 
 
-def test_paths_can_come_from_a_list_file(tmp_path: Path) -> None:
+def test_paths_can_come_from_a_list_file(tmp_path: Path, capsys: Capture) -> None:
     listing = tmp_path / "paths.txt"
     listing.write_text(f"{SEED}\n\n{PAGES / 'seed-op-ed-divs.html'}\n", encoding="utf-8")
-    _, records = run(["--paths-from", str(listing)])
+    _, records = run(["--paths-from", str(listing)], capsys)
     assert [Path(str(r["path"])).name for r in records] == [
         "seed-op-ed-article.html",
         "seed-op-ed-divs.html",
@@ -97,3 +101,30 @@ def test_the_module_runs_as_a_command(via: str) -> None:
     assert proc.returncode == 0, proc.stderr
     (record,) = [json.loads(line) for line in proc.stdout.splitlines()]
     assert record["article_type"] == "opinion"
+
+
+@pytest.mark.parametrize(("argv", "cleaner"), [([], "soup"), (["--cleaner", "lxml"], "lxml")])
+def test_the_cleaner_option_reaches_the_extractor(
+    argv: list[str], cleaner: str, monkeypatch: pytest.MonkeyPatch, capsys: Capture
+) -> None:
+    from pipeline.extract import ExtractOptions, files
+
+    seen: list[str] = []
+    real = files.extract
+
+    def spy(html: bytes | str, url: str, options: ExtractOptions | None = None) -> ExtractedPage:
+        seen.append(options.cleaner if options else "none")
+        return real(html, url, options)
+
+    monkeypatch.setattr(files, "extract", spy)
+    status, records = run([*argv, str(SEED)], capsys)
+    assert status == 0
+    assert records[0]["title"] == "Russia's Pursuit of Peace and Partnership"
+    assert seen == [cleaner]
+
+
+def test_an_unknown_cleaner_is_a_usage_error(capsys: Capture) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", "--cleaner", "regex", str(SEED)])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'regex'" in capsys.readouterr().err

@@ -28,8 +28,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from pipeline.cli import main as newsarchive
 from pipeline.local.fixture_site import FixtureSite, manifest
-from pipeline.local.fixture_site.__main__ import main as fixture_main
 from pipeline.local.fixture_site.catalog import check_consistency
 
 SEED_FILE = Path("/work/shared/data/seed-op-ed.txt")
@@ -583,7 +583,7 @@ def test_site_can_be_started_on_a_free_port_and_stopped() -> None:
 
 def test_command_line_help_describes_the_demo_server(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
-        fixture_main(["--help"])
+        newsarchive(["fixture-site", "--help"])
     assert exit_info.value.code == 0
     out = capsys.readouterr().out
     assert "--port" in out

@@ -228,7 +228,7 @@ def test_cli_status_reads_the_saved_layout_and_exits_3_when_no_node_runs(
     root = tmp_path / "home" / "clusters" / "cli"
     root.mkdir(parents=True)
     (root / "cluster.json").write_text(json.dumps({"nodes": 3, "http_port": port}))
-    assert localcluster.main(["--name", "cli", "status", "--json"]) == 3
+    assert cli.main(["es", "cluster", "--name", "cli", "status", "--json"]) == 3
     report = json.loads(capsys.readouterr().out)
     assert report["url"] == ",".join(f"http://127.0.0.1:{port + i}" for i in range(3))
     assert report["health"] is None

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from pipeline.cli import main as newsarchive
 from pipeline.exceptions import ElasticsearchNodeError
 from pipeline.local import node as localnode
 from pipeline.local.node import (
@@ -518,7 +519,7 @@ def test_main_status_exit_code(
 ) -> None:
     monkeypatch.setenv("NEWSARCHIVE_ES_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NEWSARCHIVE_ES_PORT", str(free_port()))
-    assert localnode.main(["status", "--json"]) == 3
+    assert newsarchive(["es", "status", "--json"]) == 3
     assert json.loads(capsys.readouterr().out)["running"] is False
 
 
@@ -526,13 +527,13 @@ def test_main_reports_errors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("NEWSARCHIVE_ES_PORT", "not-a-port")
-    assert localnode.main(["status"]) == 1
+    assert newsarchive(["es", "status"]) == 1
     assert "NEWSARCHIVE_ES_PORT" in capsys.readouterr().err
 
 
 def test_main_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exited:
-        localnode.main(["--help"])
+        newsarchive(["es", "--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
     for command in ("install", "start", "stop", "status"):
