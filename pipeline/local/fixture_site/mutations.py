@@ -1,4 +1,4 @@
-"""Change the fixture site while it runs: revise an article, publish a new one.
+"""Change the fixture site while it runs: revise or edit an article, publish a new one.
 
 Incremental-crawl tests need a site that moves between two crawls the way a newsroom does: a
 correction appended to a story (its page, ``Last-Modified``, ETag, feed ``updated`` and sitemap
@@ -68,6 +68,25 @@ class Edition:
         else:
             self.revised[path] = revised
         return revised
+
+    def edit(self, path: str, old: str, new: str, at: datetime | None = None) -> FixtureArticle:
+        """Replace the text ``old`` by ``new`` in the article's body, as a newsroom edit does.
+
+        The article is marked updated ``at`` (default: now). ``old`` must occur exactly once,
+        so a test cannot silently edit nothing.
+        """
+        current = self.article(path)
+        found = sum(p.count(old) for p in current.body)
+        if found != 1:
+            raise ValueError(f"{old!r} occurs {found} times in {path}, expected once")
+        moment = (at or datetime.now(UTC)).replace(microsecond=0)
+        body = tuple(p.replace(old, new) for p in current.body)
+        edited = replace(current, body=body, updated=moment)
+        if path in self.published:
+            self.published[path] = edited
+        else:
+            self.revised[path] = edited
+        return edited
 
     def publish(self, article: FixtureArticle) -> None:
         if catalog.by_path(article.path) is not None or article.path in self.published:

@@ -117,6 +117,14 @@ class FixtureSite:
                 self._edition.apply(build)
         return revised
 
+    def edit(self, path: str, old: str, new: str, *, at: datetime | None = None) -> FixtureArticle:
+        """Replace ``old`` by ``new`` in the body of the article at ``path`` (an edit in place)."""
+        with self._lock:
+            edited = self._edition.edit(path, old, new, at)
+            for build in self._builds.values():
+                self._edition.apply(build)
+        return edited
+
     def publish(self, article: FixtureArticle) -> None:
         """Put a new article online and into the feeds and sitemaps (see ``new_article``)."""
         with self._lock:
