@@ -70,6 +70,9 @@ class Article:
     # The MinHash of ``body`` when it was computed where the body was extracted (a worker
     # process); not stored. None: pipeline.index.neardup computes it from the body.
     body_fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
+    # Lines of the source's learned boilerplate stripped from this page (pipeline.boilerplate);
+    # not stored, counted per run by pipeline.health.
+    learned_lines_removed: int = field(default=0, repr=False, compare=False)
 
     @property
     def word_count(self) -> int:

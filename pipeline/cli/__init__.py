@@ -14,6 +14,7 @@ from pipeline import __version__
 from pipeline.boilerplate.cli import add_commands as add_boilerplate_commands
 from pipeline.cli.operate import add_commands as add_operating_commands
 from pipeline.exceptions import NewsArchiveError
+from pipeline.health.cli import register as register_health
 from pipeline.revisions.cli import register as register_revisions
 
 DEMO_QUERY = "Iraq inspectors"
@@ -101,6 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_operating_commands(sub)  # schedule, runs, reprocess, index (pipeline/cli/operate.py)
     add_boilerplate_commands(sub)  # boilerplate show|accept|reject (pipeline/boilerplate/cli.py)
     register_revisions(sub)  # revisions ID (pipeline/revisions/cli.py)
+    register_health(sub)  # health [--source] [--runs] [--check] (pipeline/health/cli.py)
 
     p = sub.add_parser(
         "replay",

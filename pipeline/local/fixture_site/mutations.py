@@ -46,6 +46,9 @@ class Edition:
 
     revised: dict[str, FixtureArticle] = field(default_factory=dict)
     published: dict[str, FixtureArticle] = field(default_factory=dict)
+    # After ``redesign()``: every article page (and its print and AMP copies) in the redesigned
+    # template, which lost bylines and dates (``render.redesigned_page``).
+    redesigned_at: datetime | None = None
 
     def article(self, path: str) -> FixtureArticle:
         """The current state of the article at ``path``; KeyError when there is none."""
@@ -93,8 +96,18 @@ class Edition:
             raise ValueError(f"an article already lives at {article.path}")
         self.published[article.path] = article
 
+    def redesign(self, at: datetime | None = None) -> None:
+        """Switch every article page to the redesigned template (new Last-Modified ``at``)."""
+        self.redesigned_at = (at or datetime.now(UTC)).replace(microsecond=0)
+
     def changed(self) -> list[FixtureArticle]:
         return [*self.revised.values(), *self.published.values()]
+
+    def _rendered(self) -> list[FixtureArticle]:
+        """The articles whose pages this edition renders: all of them after a redesign."""
+        if self.redesigned_at is None:
+            return self.changed()
+        return [self.article(a.path) for a in catalog.ARTICLES] + list(self.published.values())
 
     def feed_items(self) -> list[FixtureArticle]:
         items = [self.revised.get(a.path, a) for a in catalog.feed_articles()]
@@ -118,9 +131,16 @@ class Edition:
         answering while this runs.
         """
         base = build.base_url
-        for a in self.changed():
-            page = render.article_page(a, base).encode(a.encoding)
+        redesigned = self.redesigned_at
+        for a in self._rendered():
             ctype = f"text/html; charset={a.encoding}"
+            if redesigned is not None:
+                modified = max(a.last_modified, redesigned)
+                page = render.redesigned_page(a, base).encode(a.encoding)
+                for path in (a.path, f"{a.path}?print=1", *([f"{a.path}amp/"] if a.amp else [])):
+                    build.routes[path] = Resource(200, ctype, page, modified)
+                continue
+            page = render.article_page(a, base).encode(a.encoding)
             build.routes[a.path] = Resource(200, ctype, page, a.last_modified)
             printed = render.print_page(a, base).encode(a.encoding)
             build.routes[f"{a.path}?print=1"] = Resource(200, ctype, printed, a.last_modified)

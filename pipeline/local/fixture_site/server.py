@@ -125,6 +125,13 @@ class FixtureSite:
                 self._edition.apply(build)
         return edited
 
+    def redesign(self, *, at: datetime | None = None) -> None:
+        """Serve every article in a redesigned template without bylines and dates."""
+        with self._lock:
+            self._edition.redesign(at)
+            for build in self._builds.values():
+                self._edition.apply(build)
+
     def publish(self, article: FixtureArticle) -> None:
         """Put a new article online and into the feeds and sitemaps (see ``new_article``)."""
         with self._lock:

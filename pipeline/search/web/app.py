@@ -18,7 +18,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
-from pipeline import __version__
+from pipeline import __version__, settings
+from pipeline.health.page import health_sections
 from pipeline.revisions.history import Comparison, History, compare, history
 from pipeline.search.export import FORMATS, stream_export
 from pipeline.search.query import SearchRequest
@@ -39,8 +40,12 @@ TEMPLATES.env.globals.update(
 )
 
 
-def create_app(client: Elasticsearch, index: str) -> FastAPI:
-    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own)."""
+def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) -> FastAPI:
+    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own).
+
+    ``data_dir`` holds the run history the health page reads (default: the configured one).
+    """
+    history_dir = data_dir if data_dir is not None else Path(settings.NEWSARCHIVE_DATA_DIR)
     app = FastAPI(
         title="newsarchive search",
         version=__version__,
@@ -92,6 +97,12 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
                 "error": None,
             },
         )
+
+    @app.get("/health", response_class=HTMLResponse, summary="Extraction health per source")
+    def health_page(request: Request) -> Response:
+        """Small multiples of each source's shares over its recent runs, alerts first."""
+        sections = health_sections(history_dir)
+        return TEMPLATES.TemplateResponse(request, "health.html", {"sections": sections})
 
     @app.get("/api/search", summary="Search; same parameters as the page")
     def api_search(request: Request) -> Response:
