@@ -65,7 +65,7 @@ class HealthRecorder:
         if self.tally is None:
             return
         stats = self.crawler.stats
-        self.tally.unchanged_by_date(int(stats.get_value(STAT_UNCHANGED_BY_DATE, 0)))
+        self.tally.add_unchanged(int(stats.get_value(STAT_UNCHANGED_BY_DATE, 0)))
         run_dir = str(stats.get_value(f"{STAT_PREFIX}/run_dir") or "")
         health = self.tally.result(datetime.now(UTC), run_dir)
         try:

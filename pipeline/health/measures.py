@@ -159,8 +159,8 @@ class Tally:
         elif stage == "fetch":
             self.fetch_errors[code] += 1
 
-    def unchanged_by_date(self, count: int) -> None:
-        """Known pages the incremental crawl skipped: their feed/sitemap date had not moved."""
+    def add_unchanged(self, count: int) -> None:
+        """Known pages not re-extracted (incremental skips by feed date, no capture to re-read)."""
         self.counts["unchanged"] += count
 
     def result(self, finished_at: datetime, run_dir: str = "") -> RunHealth:

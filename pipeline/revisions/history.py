@@ -13,7 +13,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 
 from pipeline.revisions.diff import Segment, diff_html, diff_text, word_diff
-from pipeline.revisions.store import TRIVIAL_CHANGE, VERSION, Version, versions_of
+from pipeline.revisions.store import REEXTRACTED, TRIVIAL_CHANGE, VERSION, Version, versions_of
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class History:
     doc_id: str
     versions: list[Version]  # kind VERSION, by revision
     trivial: list[Version]  # kind TRIVIAL_CHANGE, oldest first
+    reextracted: list[Version]  # kind REEXTRACTED: texts re-processing got, oldest first
 
     def version(self, revision: int) -> Version:
         for v in self.versions:
@@ -40,6 +41,7 @@ class History:
             "id": self.doc_id,
             "versions": [_summary(v) for v in self.versions],
             "trivial_changes": [_summary(v) for v in self.trivial],
+            "reextractions": [_summary(v) for v in self.reextracted],
         }
 
 
@@ -75,8 +77,9 @@ def history(client: Elasticsearch, alias: str, doc_id: str) -> History | None:
     kept = versions_of(client, alias, doc_id)
     versions = [v for v in kept if v.kind == VERSION]
     trivial = sorted((v for v in kept if v.kind == TRIVIAL_CHANGE), key=lambda v: v.captured_at)
+    redone = sorted((v for v in kept if v.kind == REEXTRACTED), key=lambda v: v.captured_at)
     if versions:
-        return History(doc_id, versions, trivial)
+        return History(doc_id, versions, trivial, redone)
     response = client.search(index=alias, query={"ids": {"values": [doc_id]}}, size=1)
     hits = response["hits"]["hits"]
     if not hits:
@@ -94,7 +97,7 @@ def history(client: Elasticsearch, alias: str, doc_id: str) -> History | None:
         content_hash=str(src.get("content_hash") or ""),
         warc=src.get("warc"),
     )
-    return History(doc_id, [only], trivial)
+    return History(doc_id, [only], trivial, redone)
 
 
 def compare(story: History, old: int, new: int) -> Comparison:

@@ -25,7 +25,7 @@ from elasticsearch import AsyncElasticsearch, BadRequestError, Elasticsearch, No
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-VERSION, TRIVIAL_CHANGE = "version", "trivial"
+VERSION, TRIVIAL_CHANGE, REEXTRACTED = "version", "trivial", "reextracted"
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
@@ -35,7 +35,7 @@ MAPPINGS: dict[str, Any] = {
         "source": {"type": "keyword"},
         "url": {"type": "keyword", "ignore_above": 4096},
         "revision": {"type": "integer"},
-        "kind": {"type": "keyword"},  # VERSION | TRIVIAL_CHANGE
+        "kind": {"type": "keyword"},  # VERSION | TRIVIAL_CHANGE | REEXTRACTED
         "title": {"type": "text"},
         "body": {"type": "text"},
         "content_hash": {"type": "keyword"},
@@ -61,7 +61,9 @@ class Version:
 
     doc_id: str
     revision: int
-    kind: str  # VERSION | TRIVIAL_CHANGE
+    # VERSION; TRIVIAL_CHANGE (noise, same revision); REEXTRACTED (the text a re-processing got
+    # from the same capture: the extractor changed, not the article, so the revision stays).
+    kind: str
     title: str
     body: str
     captured_at: datetime
@@ -163,11 +165,28 @@ async def write_versions(
     """
     if not versions:
         return []
+    response = await client.bulk(operations=_operations(alias, versions))
+    return _failed(response)
+
+
+def write_versions_sync(
+    client: Elasticsearch, alias: str, versions: Sequence[Version]
+) -> list[str]:
+    """``write_versions`` for the synchronous client (re-processing)."""
+    if not versions:
+        return []
+    return _failed(client.bulk(operations=_operations(alias, versions)))
+
+
+def _operations(alias: str, versions: Sequence[Version]) -> list[dict[str, Any]]:
     operations: list[dict[str, Any]] = []
     for version in versions:
         operations.append({"create": {"_index": revisions_alias(alias), "_id": version.id}})
         operations.append(version.to_source())
-    response = await client.bulk(operations=operations)
+    return operations
+
+
+def _failed(response: Any) -> list[str]:
     failed: list[str] = []
     for item in response["items"]:
         result = item["create"]
