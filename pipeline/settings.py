@@ -108,6 +108,17 @@ LOGSTATS_INTERVAL = 60.0
 DEPTH_LIMIT = 4
 LOG_FORMATTER = "pipeline.crawl.logformat.ConciseLogFormatter"
 
+# Revisit policy for recent articles (pipeline/crawl/state/revisit.py): AGE=INTERVAL steps,
+# youngest first, after NewsDiffs (every 15 min while under 3 h old, then hourly, every 3 h,
+# every 3 days, every 30 days); age counts from the first capture. A due article is fetched
+# (conditional GET) even when its feed date has not moved, and asked for even when nothing
+# links to it any more. Empty: no revisits.
+NEWSARCHIVE_REVISIT = "3h=15m 1d=1h 7d=3h 30d=3d *=30d"
+SPIDER_MIDDLEWARES = {
+    # Known articles now due for a revisit, after the source's own start requests.
+    "pipeline.crawl.state.revisit.RevisitStart": 900,
+}
+
 # Crawl safety (pipeline/crawl/safety/): the crawler reads URLs written by strangers.
 # Internal addresses (loopback, private, link-local, 100.64/10...) are refused at dial time unless
 # listed here: comma-separated CIDR or CIDR:PORT, e.g. "127.0.0.1:8765" for the fixture site.

@@ -72,11 +72,15 @@ class Edition:
             self.revised[path] = revised
         return revised
 
-    def edit(self, path: str, old: str, new: str, at: datetime | None = None) -> FixtureArticle:
+    def edit(
+        self, path: str, old: str, new: str, at: datetime | None = None, *, silent: bool = False
+    ) -> FixtureArticle:
         """Replace the text ``old`` by ``new`` in the article's body, as a newsroom edit does.
 
-        The article is marked updated ``at`` (default: now). ``old`` must occur exactly once,
-        so a test cannot silently edit nothing.
+        The article is marked updated ``at`` (default: now), unless ``silent``: then its
+        Last-Modified, feed and sitemap dates stay as they were (only the page and its ETag
+        change), as on the many sites that edit without saying so. ``old`` must occur exactly
+        once, so a test cannot silently edit nothing.
         """
         current = self.article(path)
         found = sum(p.count(old) for p in current.body)
@@ -84,7 +88,7 @@ class Edition:
             raise ValueError(f"{old!r} occurs {found} times in {path}, expected once")
         moment = (at or datetime.now(UTC)).replace(microsecond=0)
         body = tuple(p.replace(old, new) for p in current.body)
-        edited = replace(current, body=body, updated=moment)
+        edited = replace(current, body=body, updated=current.updated if silent else moment)
         if path in self.published:
             self.published[path] = edited
         else:

@@ -117,10 +117,15 @@ class FixtureSite:
                 self._edition.apply(build)
         return revised
 
-    def edit(self, path: str, old: str, new: str, *, at: datetime | None = None) -> FixtureArticle:
-        """Replace ``old`` by ``new`` in the body of the article at ``path`` (an edit in place)."""
+    def edit(
+        self, path: str, old: str, new: str, *, at: datetime | None = None, silent: bool = False
+    ) -> FixtureArticle:
+        """Replace ``old`` by ``new`` in the body of the article at ``path`` (an edit in place).
+
+        ``silent``: the dates (Last-Modified, feeds, sitemaps) do not move.
+        """
         with self._lock:
-            edited = self._edition.edit(path, old, new, at)
+            edited = self._edition.edit(path, old, new, at, silent=silent)
             for build in self._builds.values():
                 self._edition.apply(build)
         return edited
