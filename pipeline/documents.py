@@ -68,15 +68,22 @@ def make_article(
     and imports of old captures only apply what was learned). ``body_print``, the extraction
     worker's MinHash of the body, is kept only while the body is the one it was computed from.
     """
+    removed = 0
     if learner is not None:
         if observe:
             learner.observe(raw.url, page.body, page.authors)
         stripped = strip_learned(learner, page, raw.url)
         if stripped is not page:
+            removed = _lines(page.body) - _lines(stripped.body)
             page, body_print = stripped, None
     article = build_article(raw, page)
     article.body_fingerprint = body_print
+    article.learned_lines_removed = removed
     return article
+
+
+def _lines(body: str) -> int:
+    return sum(1 for line in body.splitlines() if line.strip())
 
 
 def build_article(raw: RawArticle, page: ExtractedPage) -> Article:

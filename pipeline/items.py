@@ -61,12 +61,18 @@ class Article:
     opinion_kind: str | None = None  # op-ed, column, editorial, letter (opinion pieces only)
     # 1 when first indexed, bumped by the bulk writer each time the content changes.
     revision: int = 1
+    # When the current revision was captured (None: at ``fetched_at``, the first capture); what
+    # "sort by last change" orders by. Trivial changes (pipeline.revisions) leave it alone.
+    changed_at: datetime | None = None
     warc: dict[str, str | int] | None = None
     # Near-duplicate group, LSH band keys and MinHash signature (filled by pipeline.index.neardup).
     neardup: dict[str, Any] = field(default_factory=dict)
     # The MinHash of ``body`` when it was computed where the body was extracted (a worker
     # process); not stored. None: pipeline.index.neardup computes it from the body.
     body_fingerprint: Fingerprint | None = field(default=None, repr=False, compare=False)
+    # Lines of the source's learned boilerplate stripped from this page (pipeline.boilerplate);
+    # not stored, counted per run by pipeline.health.
+    learned_lines_removed: int = field(default=0, repr=False, compare=False)
 
     @property
     def word_count(self) -> int:
@@ -95,6 +101,7 @@ class Article:
             "original_publication": self.original_publication,
             "opinion_kind": self.opinion_kind,
             "revision": self.revision,
+            "changed_at": _iso(self.changed_at or self.fetched_at),
             "warc": self.warc,
             **({"neardup": self.neardup} if self.neardup else {}),
         }

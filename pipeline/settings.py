@@ -50,6 +50,8 @@ EXTENSIONS = {
     "pipeline.crawl.progress.Progress": 110,
     # Every response, with its request, into gzip WARC files under <data dir>/warc/<source>/.
     "pipeline.archive.extension.WarcArchive": 120,
+    # Per-source extraction health of the run into the run history (pipeline/health/).
+    "pipeline.health.extension.HealthRecorder": 130,
 }
 
 # newsarchive's own settings.
@@ -79,12 +81,43 @@ NEWSARCHIVE_DISTRIBUTED_KEEP_SECONDS = 86400  # a finished run's keys expire aft
 NEWSARCHIVE_SEEN_CAPACITY = 10_000_000  # Bloom filter: URLs per source and run ...
 NEWSARCHIVE_SEEN_ERROR_RATE = 1e-4  # ... at this false-positive rate: 22.9 MiB, 13 hashes
 
+# Extraction health per source and run (pipeline/health/, docs/health.md): recorded by every
+# crawl and re-processing into <data dir>/state/scheduler.sqlite3; False records nothing.
+NEWSARCHIVE_HEALTH_ENABLED = True
+NEWSARCHIVE_HEALTH_SHORT_BODY_WORDS = 50  # a body shorter than this counts as short
+# The alert rule (pipeline/health/alerts.py), Media Cloud's counted in runs: the mean of the last
+# WINDOW runs outside mean - LOW_SIGMAS*sigma .. mean + HIGH_SIGMAS*sigma of the BASELINE runs
+# before them (plus TOLERANCE: absolute for shares, a fraction of the mean for volume), judged
+# once the baseline has MIN_BASELINE runs of at least MIN_DOCUMENTS documents each.
+NEWSARCHIVE_HEALTH_WINDOW_RUNS = 1
+NEWSARCHIVE_HEALTH_BASELINE_RUNS = 12
+NEWSARCHIVE_HEALTH_MIN_BASELINE_RUNS = 2
+NEWSARCHIVE_HEALTH_MIN_DOCUMENTS = 5
+NEWSARCHIVE_HEALTH_LOW_SIGMAS = 1.5
+NEWSARCHIVE_HEALTH_HIGH_SIGMAS = 2.0
+NEWSARCHIVE_HEALTH_SHARE_TOLERANCE = 0.10
+NEWSARCHIVE_HEALTH_VOLUME_TOLERANCE = 0.25
+# Alerts are POSTed as JSON here by the scheduler (empty: log only). The crawl's SSRF rules apply:
+# an internal address must be listed in NEWSARCHIVE_ALLOWED_NETWORKS.
+NEWSARCHIVE_HEALTH_WEBHOOK_URL = os.environ.get("NEWSARCHIVE_HEALTH_WEBHOOK_URL", "")
+
 LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
 LOGSTATS_INTERVAL = 60.0
 
 # Link following from articles is bounded: a source's own sections and feeds are the entry points.
 DEPTH_LIMIT = 4
 LOG_FORMATTER = "pipeline.crawl.logformat.ConciseLogFormatter"
+
+# Revisit policy for recent articles (pipeline/crawl/state/revisit.py): AGE=INTERVAL steps,
+# youngest first, after NewsDiffs (every 15 min while under 3 h old, then hourly, every 3 h,
+# every 3 days, every 30 days); age counts from the first capture. A due article is fetched
+# (conditional GET) even when its feed date has not moved, and asked for even when nothing
+# links to it any more. Empty: no revisits.
+NEWSARCHIVE_REVISIT = "3h=15m 1d=1h 7d=3h 30d=3d *=30d"
+SPIDER_MIDDLEWARES = {
+    # Known articles now due for a revisit, after the source's own start requests.
+    "pipeline.crawl.state.revisit.RevisitStart": 900,
+}
 
 # Crawl safety (pipeline/crawl/safety/): the crawler reads URLs written by strangers.
 # Internal addresses (loopback, private, link-local, 100.64/10...) are refused at dial time unless

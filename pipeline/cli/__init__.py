@@ -28,6 +28,8 @@ OWNERS: tuple[str, ...] = (
     "pipeline.schedule.cli",  # schedule, runs
     "pipeline.index.cli",  # reprocess, index
     "pipeline.boilerplate.cli",  # boilerplate show|accept|reject
+    "pipeline.revisions.cli",  # revisions ID
+    "pipeline.health.cli",  # health [--source] [--runs] [--check]
     "pipeline.search.cli",  # search, serve
     "pipeline.cli.sources",  # sources list|check
     "pipeline.extract.cli",  # extract

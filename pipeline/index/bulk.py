@@ -23,6 +23,7 @@ from pipeline.index.deadletter import DeadLetterFile
 from pipeline.index.delivery import OK, RETRYABLE, STALE, Backoff, deliver
 from pipeline.index.spool import Spool
 from pipeline.items import Article
+from pipeline.revisions.record import Stored, record_changes
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,9 @@ class BatchOutcome:
 
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
+    # Of the changed documents sent: a new revision, or a trivial change (same revision).
+    revised: list[str] = field(default_factory=list)
+    trivial: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     parked: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
     # Not refused but not taken now (cluster down, write block, 429s past the budget): in the spool.
@@ -77,6 +81,7 @@ class StoredState:
     published_at: str | None = None
     updated_at: str | None = None
     revision: int = 1
+    changed_at: str | None = None  # capture time of the current revision (else the fetch time)
 
 
 async def stored_states(
@@ -95,6 +100,8 @@ async def stored_states(
             "published_at",
             "updated_at",
             "revision",
+            "changed_at",
+            "fetched_at",
         ],
     )
     states: dict[str, StoredState] = {}
@@ -108,6 +115,7 @@ async def stored_states(
                 published_at=src.get("published_at"),
                 updated_at=src.get("updated_at"),
                 revision=int(src.get("revision") or 1),
+                changed_at=src.get("changed_at") or src.get("fetched_at"),
             )
     return states
 
@@ -125,7 +133,27 @@ def as_revision(article: Article, stored: StoredState) -> Article:
     if updated is None or (previous is not None and updated <= previous):
         updated = article.fetched_at
     return replace(
-        article, published_at=published, updated_at=updated, revision=stored.revision + 1
+        article,
+        published_at=published,
+        updated_at=updated,
+        revision=stored.revision + 1,
+        changed_at=article.fetched_at,
+    )
+
+
+def as_trivial_change(article: Article, stored: StoredState) -> Article:
+    """A capture that differs only by noise: its text is stored, its revision and dates stay.
+
+    The new text replaces the stored one (else every later capture would differ again), but
+    the revision, the first publication date, the modification date and the time of the last
+    real change are the stored document's.
+    """
+    return replace(
+        article,
+        published_at=_parse(stored.published_at) or article.published_at,
+        updated_at=_parse(stored.updated_at) or article.updated_at,
+        revision=stored.revision,
+        changed_at=_parse(stored.changed_at),
     )
 
 
@@ -205,6 +233,8 @@ def _merged(outcomes: Sequence[BatchOutcome]) -> BatchOutcome:
     for part in outcomes:
         merged.created += part.created
         merged.updated += part.updated
+        merged.revised += part.revised
+        merged.trivial += part.trivial
         merged.unchanged += part.unchanged
         merged.parked += part.parked
         merged.spooled += part.spooled
@@ -228,6 +258,7 @@ async def _write_part(
         log.warning("content-hash lookup failed, writing the whole batch: %s", exc)
         known = {}
     pending: list[Article] = []
+    changed: list[tuple[Article, StoredState]] = []
     for article in articles:
         stored = known.get(article.id)
         if stored is None:
@@ -235,7 +266,20 @@ async def _write_part(
         elif stored.content_hash == article.content_hash or _variant_of(article, stored):
             outcome.unchanged.append(article.id)
         else:
+            changed.append((article, stored))
+    # The revision history (pipeline.revisions) keeps the text being replaced before it goes.
+    changes = await record_changes(
+        client,
+        index,
+        [(a, Stored(s.revision, _parse(s.changed_at) or a.fetched_at)) for a, s in changed],
+    )
+    for article, stored in changed:
+        if changes[article.id].trivial:
+            pending.append(as_trivial_change(article, stored))
+            outcome.trivial.append(article.id)
+        else:
             pending.append(as_revision(article, stored))
+            outcome.revised.append(article.id)
     by_id = {a.id: a for a in pending}
     backoff = Backoff(retry.max_retries, retry.initial_backoff, retry.max_backoff)
     async for d in deliver(client, list(to_actions(pending, index)), backoff):

@@ -71,9 +71,10 @@ def _reprocess(args: argparse.Namespace) -> int:
     from pipeline.archive import warc_root
     from pipeline.boilerplate import BoilerplateStore
     from pipeline.boilerplate.store import FILE_NAME as BOILERPLATE_FILE
+    from pipeline.health.store import HealthStore
     from pipeline.index import ClusterSettings, make_client
     from pipeline.index.reprocess import reprocess
-    from pipeline.schedule import SourceBusy, source_lock
+    from pipeline.schedule import SourceBusy, source_lock, state_db_path
     from pipeline.sources import load_sources
 
     timestamped_to_stderr()
@@ -104,6 +105,7 @@ def _reprocess(args: argparse.Namespace) -> int:
                 drop_old=args.drop_old,
                 recover=args.recover,
                 boilerplate=store,
+                health=HealthStore(state_db_path(data_dir)),  # the run history (pipeline.health)
             )
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))

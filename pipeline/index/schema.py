@@ -79,6 +79,8 @@ MAPPINGS: dict[str, Any] = {
         # Incremental crawls: how many times the content changed (1 = as first indexed), and
         # where the raw capture lies in the WARC archive (file relative to the archive root).
         "revision": {"type": "integer"},
+        # Capture time of the current revision: "sort by last change" (pipeline.revisions).
+        "changed_at": {"type": "date"},
         "warc": {"properties": {"file": {"type": "keyword"}, "offset": {"type": "long"}}},
         # Near-duplicates (pipeline.index.neardup): copies of one article share ``group`` (collapse
         # on it); ``bands`` are the LSH keys looked up at index time; ``signature`` is only kept.

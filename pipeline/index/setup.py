@@ -18,6 +18,7 @@ from pipeline.index.schema import (
     replicas_from_env,
     template_body,
 )
+from pipeline.revisions.store import drop_revisions_index, ensure_revisions_index
 
 
 def template_name(prefix: str) -> str:
@@ -25,8 +26,13 @@ def template_name(prefix: str) -> str:
 
 
 def ensure_index(client: Elasticsearch, prefix: str) -> str:
-    """Make sure ``prefix`` is an alias of a ``prefix-vN`` index; return the concrete index name."""
+    """Make sure ``prefix`` is an alias of a ``prefix-vN`` index; return the concrete index name.
+
+    The article history's ``prefix-revisions`` (``pipeline.revisions.store``) is set up too, so
+    every writer finds it.
+    """
     client.indices.put_index_template(name=template_name(prefix), **template_body(prefix))
+    ensure_revisions_index(client, prefix)
     if client.indices.exists_alias(name=prefix):
         current = str(next(iter(client.indices.get_alias(name=prefix))))
         # Fields added since the index was created (additive changes only; same definitions of
@@ -70,6 +76,7 @@ def drop_index(client: Elasticsearch, prefix: str) -> None:
         client.indices.delete(index=",".join(names))
     if client.indices.exists_index_template(name=template_name(prefix)):
         client.indices.delete_index_template(name=template_name(prefix))
+    drop_revisions_index(client, prefix)
 
 
 # -- versions behind the alias (re-processing) ---------------------------------------------------

@@ -177,7 +177,22 @@ class CrawlRunner:
             s.get("skipped", "-"),
             f" ({outcome.error})" if outcome.error else "",
         )
+        self._judge_health(source, outcome)
         return outcome
+
+    def _judge_health(self, source: str, outcome: RunOutcome) -> None:
+        """Alerts of the run's health (pipeline.health): logged at WARNING, posted if configured.
+
+        A failure here is logged and the schedule goes on: health is about the runs, never a
+        reason to stop them.
+        """
+        from pipeline.health.watch import after_run  # pipeline.health reads this package
+
+        run_dir = outcome.summary.get("run_dir")
+        try:
+            after_run(self.command.data_dir, source, str(run_dir) if run_dir else None)
+        except Exception:
+            log.exception("source %s: judging the run's health failed", source)
 
     def _replay_spools(self, source: str) -> None:
         """Index what earlier runs of ``source`` spooled before this run re-crawls the source.

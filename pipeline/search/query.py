@@ -62,7 +62,7 @@ FACETS: dict[str, str] = {
     "language": "language",
 }
 INTERVALS = ("auto", "day", "week", "month", "year")
-SORTS = ("relevance", "date", "date_asc")
+SORTS = ("relevance", "date", "date_asc", "changed")
 MAX_PAGE_SIZE = 100
 # Elasticsearch's index.max_result_window: deeper pages are what export is for.
 MAX_WINDOW = 10_000
@@ -83,7 +83,10 @@ class SearchRequest:
     date_to: date | None = None
     size: int = 10
     offset: int = 0
-    sort: str = "relevance"  # relevance | date (newest first) | date_asc
+    sort: str = "relevance"  # relevance | date (newest first) | date_asc | changed (last change)
+    # Only articles edited after publication: a later capture changed them (revision > 1; trivial
+    # changes do not count, see pipeline.revisions.changes).
+    edited: bool = False
     collapse: bool = False  # one hit per near-duplicate group, copies listed
     interval: str = "auto"  # timeline buckets: auto | day | week | month | year
     facets: bool = True  # facet counts and timeline (the CLI does not need them)
@@ -164,21 +167,23 @@ def _facet_filters(request: SearchRequest) -> dict[str, dict[str, Any]]:
     }
 
 
-def _date_filter(request: SearchRequest) -> list[dict[str, Any]]:
+def _range_filters(request: SearchRequest) -> list[dict[str, Any]]:
+    """The publication-date range and the "edited after publication" filter."""
+    edited = [{"range": {"revision": {"gte": 2}}}] if request.edited else []
     if not (request.date_from or request.date_to):
-        return []
+        return edited
     bounds: dict[str, str] = {}
     if request.date_from:
         bounds["gte"] = request.date_from.isoformat()
     if request.date_to:
         # "to 2016-12-31" includes that whole day.
         bounds["lt"] = (request.date_to + timedelta(days=1)).isoformat()
-    return [{"range": {"published_at": bounds}}]
+    return [{"range": {"published_at": bounds}}, *edited]
 
 
 def _main_query(request: SearchRequest) -> dict[str, Any]:
     tree = parse(request.text.strip())
-    return {"bool": {"must": [translate(tree)], "filter": _date_filter(request)}}
+    return {"bool": {"must": [translate(tree)], "filter": _range_filters(request)}}
 
 
 def _filtered(filters: list[dict[str, Any]]) -> dict[str, Any]:
@@ -265,6 +270,12 @@ def build_query(request: SearchRequest) -> dict[str, Any]:
         body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, "_score"]
     elif request.sort == "date_asc":
         body["sort"] = [{"published_at": {"order": "asc", "missing": "_last"}}, "_score"]
+    elif request.sort == "changed":
+        # Latest change first; documents indexed before ``changed_at`` existed come last.
+        body["sort"] = [
+            {"changed_at": {"order": "desc", "missing": "_last", "unmapped_type": "date"}},
+            "_score",
+        ]
     if request.collapse:
         body["collapse"] = {
             "field": GROUP_FIELD,

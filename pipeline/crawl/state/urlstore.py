@@ -11,7 +11,7 @@ again nor gets 304s for pages it never indexed.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,9 @@ CREATE TABLE IF NOT EXISTS urls (
 );
 CREATE INDEX IF NOT EXISTS urls_canonical ON urls (canonical_url);
 """
+# Added for the revisit policy (pipeline.crawl.state.revisit): when the URL was first fetched,
+# kept across every later write of its row. Stores made before it get the column on open.
+_FIRST_SEEN = "ALTER TABLE urls ADD COLUMN first_seen TEXT"
 
 
 def url_store_path(data_dir: Path | str) -> Path:
@@ -50,6 +53,8 @@ class UrlRecord:
     content_hash: str | None
     last_seen: datetime
     last_status: int
+    # When the URL was first fetched; None: only fetched once (then it is ``last_seen``).
+    first_seen: datetime | None = None
 
 
 class UrlStore:
@@ -66,23 +71,26 @@ class UrlStore:
         # again (never a record for a page that was not kept). Many small commits stay cheap.
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(urls)")}
+        if "first_seen" not in columns:
+            with self._db:
+                self._db.execute(_FIRST_SEEN)
 
     def get(self, url: str) -> UrlRecord | None:
         row = self._db.execute(
-            "SELECT url, canonical_url, etag, last_modified, content_hash, last_seen, last_status"
-            " FROM urls WHERE url = ?",
+            f"SELECT {_COLUMNS} FROM urls WHERE url = ?",
             (url,),
         ).fetchone()
-        if row is None:
-            return None
-        return UrlRecord(
-            url=row[0],
-            canonical_url=row[1],
-            etag=row[2],
-            last_modified=row[3],
-            content_hash=row[4],
-            last_seen=datetime.fromisoformat(row[5]),
-            last_status=int(row[6]),
+        return None if row is None else _record(row)
+
+    def fetched(self) -> Iterator[UrlRecord]:
+        """Every URL whose last answer was a page (200) or its confirmation (304)."""
+        yield from (
+            _record(row)
+            for row in self._db.execute(
+                f"SELECT {_COLUMNS} FROM urls WHERE last_status IN (200, 304)"
+                " AND content_hash IS NOT NULL ORDER BY url"
+            ).fetchall()
         )
 
     def put_many(self, records: Iterable[UrlRecord]) -> int:
@@ -96,13 +104,22 @@ class UrlStore:
                 r.content_hash,
                 r.last_seen.isoformat(),
                 r.last_status,
+                r.first_seen.isoformat() if r.first_seen else None,
             )
             for r in records
         ]
         with self._db:
+            # An upsert, not INSERT OR REPLACE: the first fetch time stays what it was. Writers
+            # do not know it (None): a row's first write leaves it empty, the next one sets it
+            # to that first write's ``last_seen``.
             self._db.executemany(
-                "INSERT OR REPLACE INTO urls (url, canonical_url, etag, last_modified,"
-                " content_hash, last_seen, last_status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO urls (url, canonical_url, etag, last_modified, content_hash,"
+                " last_seen, last_status, first_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(url) DO UPDATE SET canonical_url = excluded.canonical_url,"
+                " etag = excluded.etag, last_modified = excluded.last_modified,"
+                " content_hash = excluded.content_hash, last_seen = excluded.last_seen,"
+                " last_status = excluded.last_status,"
+                " first_seen = COALESCE(urls.first_seen, excluded.first_seen, urls.last_seen)",
                 rows,
             )
         return len(rows)
@@ -118,3 +135,21 @@ class UrlStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+_COLUMNS = (
+    "url, canonical_url, etag, last_modified, content_hash, last_seen, last_status, first_seen"
+)
+
+
+def _record(row: tuple[str, ...]) -> UrlRecord:
+    return UrlRecord(
+        url=row[0],
+        canonical_url=row[1],
+        etag=row[2],
+        last_modified=row[3],
+        content_hash=row[4],
+        last_seen=datetime.fromisoformat(row[5]),
+        last_status=int(row[6]),
+        first_seen=datetime.fromisoformat(row[7]) if row[7] else None,
+    )

@@ -1,4 +1,4 @@
-"""Change the fixture site while it runs: revise an article, publish a new one.
+"""Change the fixture site while it runs: revise or edit an article, publish a new one.
 
 Incremental-crawl tests need a site that moves between two crawls the way a newsroom does: a
 correction appended to a story (its page, ``Last-Modified``, ETag, feed ``updated`` and sitemap
@@ -46,6 +46,9 @@ class Edition:
 
     revised: dict[str, FixtureArticle] = field(default_factory=dict)
     published: dict[str, FixtureArticle] = field(default_factory=dict)
+    # After ``redesign()``: every article page (and its print and AMP copies) in the redesigned
+    # template, which lost bylines and dates (``render.redesigned_page``).
+    redesigned_at: datetime | None = None
 
     def article(self, path: str) -> FixtureArticle:
         """The current state of the article at ``path``; KeyError when there is none."""
@@ -69,13 +72,46 @@ class Edition:
             self.revised[path] = revised
         return revised
 
+    def edit(
+        self, path: str, old: str, new: str, at: datetime | None = None, *, silent: bool = False
+    ) -> FixtureArticle:
+        """Replace the text ``old`` by ``new`` in the article's body, as a newsroom edit does.
+
+        The article is marked updated ``at`` (default: now), unless ``silent``: then its
+        Last-Modified, feed and sitemap dates stay as they were (only the page and its ETag
+        change), as on the many sites that edit without saying so. ``old`` must occur exactly
+        once, so a test cannot silently edit nothing.
+        """
+        current = self.article(path)
+        found = sum(p.count(old) for p in current.body)
+        if found != 1:
+            raise ValueError(f"{old!r} occurs {found} times in {path}, expected once")
+        moment = (at or datetime.now(UTC)).replace(microsecond=0)
+        body = tuple(p.replace(old, new) for p in current.body)
+        edited = replace(current, body=body, updated=current.updated if silent else moment)
+        if path in self.published:
+            self.published[path] = edited
+        else:
+            self.revised[path] = edited
+        return edited
+
     def publish(self, article: FixtureArticle) -> None:
         if catalog.by_path(article.path) is not None or article.path in self.published:
             raise ValueError(f"an article already lives at {article.path}")
         self.published[article.path] = article
 
+    def redesign(self, at: datetime | None = None) -> None:
+        """Switch every article page to the redesigned template (new Last-Modified ``at``)."""
+        self.redesigned_at = (at or datetime.now(UTC)).replace(microsecond=0)
+
     def changed(self) -> list[FixtureArticle]:
         return [*self.revised.values(), *self.published.values()]
+
+    def _rendered(self) -> list[FixtureArticle]:
+        """The articles whose pages this edition renders: all of them after a redesign."""
+        if self.redesigned_at is None:
+            return self.changed()
+        return [self.article(a.path) for a in catalog.ARTICLES] + list(self.published.values())
 
     def feed_items(self) -> list[FixtureArticle]:
         items = [self.revised.get(a.path, a) for a in catalog.feed_articles()]
@@ -99,9 +135,16 @@ class Edition:
         answering while this runs.
         """
         base = build.base_url
-        for a in self.changed():
-            page = render.article_page(a, base).encode(a.encoding)
+        redesigned = self.redesigned_at
+        for a in self._rendered():
             ctype = f"text/html; charset={a.encoding}"
+            if redesigned is not None:
+                modified = max(a.last_modified, redesigned)
+                page = render.redesigned_page(a, base).encode(a.encoding)
+                for path in (a.path, f"{a.path}?print=1", *([f"{a.path}amp/"] if a.amp else [])):
+                    build.routes[path] = Resource(200, ctype, page, modified)
+                continue
+            page = render.article_page(a, base).encode(a.encoding)
             build.routes[a.path] = Resource(200, ctype, page, a.last_modified)
             printed = render.print_page(a, base).encode(a.encoding)
             build.routes[f"{a.path}?print=1"] = Resource(200, ctype, printed, a.last_modified)

@@ -725,6 +725,33 @@ def article_page(a: FixtureArticle, base: str) -> str:
     return _TEMPLATES[a.template](a, base)
 
 
+def redesigned_page(a: FixtureArticle, base: str) -> str:
+    """The article after a site redesign that lost the metadata: no byline, no dates anywhere.
+
+    No author or date meta tags, no JSON-LD, no ``<time>``, no visible dateline: what a CMS
+    migration that forgot the templates' metadata partials looks like. The text is unchanged,
+    so extraction still finds the article; only dates and authors vanish (the date in the URL
+    is all that is left).
+    """
+    labels = labels_for(a.language)
+    head = _head(
+        title=_page_title(a),
+        canonical=f"{base}{a.path}",
+        charset=a.encoding,
+        description=a.description,
+        links=_article_links(a, base),
+    )
+    main = (
+        f'<article class="story story--{a.kind}">\n'
+        f'<h1 class="story-title">{txt(a.title)}</h1>\n'
+        f'<p class="story-dek">{txt(a.description)}</p>\n'
+        f'<div class="story-text">\n{_paragraphs_html(a, {})}\n</div>\n'
+        "</article>"
+    )
+    body = _chrome(main, active=a.section, rail=_rail(labels))
+    return _document(lang=a.language, head=head, body_class="page-story", body=body)
+
+
 def amp_page(a: FixtureArticle, base: str) -> str:
     """The AMP duplicate: minimal markup, same text, canonical pointing at the main page."""
     labels = labels_for(a.language)

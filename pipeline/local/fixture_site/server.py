@@ -117,6 +117,26 @@ class FixtureSite:
                 self._edition.apply(build)
         return revised
 
+    def edit(
+        self, path: str, old: str, new: str, *, at: datetime | None = None, silent: bool = False
+    ) -> FixtureArticle:
+        """Replace ``old`` by ``new`` in the body of the article at ``path`` (an edit in place).
+
+        ``silent``: the dates (Last-Modified, feeds, sitemaps) do not move.
+        """
+        with self._lock:
+            edited = self._edition.edit(path, old, new, at, silent=silent)
+            for build in self._builds.values():
+                self._edition.apply(build)
+        return edited
+
+    def redesign(self, *, at: datetime | None = None) -> None:
+        """Serve every article in a redesigned template without bylines and dates."""
+        with self._lock:
+            self._edition.redesign(at)
+            for build in self._builds.values():
+                self._edition.apply(build)
+
     def publish(self, article: FixtureArticle) -> None:
         """Put a new article online and into the feeds and sitemaps (see ``new_article``)."""
         with self._lock:

@@ -18,7 +18,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
-from pipeline import __version__
+from pipeline import __version__, settings
+from pipeline.health.page import health_sections
+from pipeline.revisions.history import Comparison, History, compare, history
 from pipeline.search.export import FORMATS, stream_export
 from pipeline.search.query import SearchRequest
 from pipeline.search.service import IndexOutdatedError, SearchResult, get_document, search
@@ -38,8 +40,12 @@ TEMPLATES.env.globals.update(
 )
 
 
-def create_app(client: Elasticsearch, index: str) -> FastAPI:
-    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own)."""
+def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) -> FastAPI:
+    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own).
+
+    ``data_dir`` holds the run history the health page reads (default: the configured one).
+    """
+    history_dir = data_dir if data_dir is not None else Path(settings.NEWSARCHIVE_DATA_DIR)
     app = FastAPI(
         title="newsarchive search",
         version=__version__,
@@ -92,6 +98,12 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
             },
         )
 
+    @app.get("/health", response_class=HTMLResponse, summary="Extraction health per source")
+    def health_page(request: Request) -> Response:
+        """Small multiples of each source's shares over its recent runs, alerts first."""
+        sections = health_sections(history_dir)
+        return TEMPLATES.TemplateResponse(request, "health.html", {"sections": sections})
+
     @app.get("/api/search", summary="Search; same parameters as the page")
     def api_search(request: Request) -> Response:
         outcome = _run_search(request)
@@ -115,7 +127,43 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
             return _unavailable(request, exc)
         if document is None:
             return _error(request, 404, "not_found", f"No article with id {doc_id!r}.")
-        return TEMPLATES.TemplateResponse(request, "document.html", {"doc": document})
+        outcome = _revisions(request, doc_id)
+        if isinstance(outcome, Response):
+            return outcome
+        story, comparison = outcome
+        return TEMPLATES.TemplateResponse(
+            request,
+            "document.html",
+            {"doc": document, "history": story, "comparison": comparison},
+        )
+
+    @app.get("/api/documents/{doc_id}/revisions", summary="An article's versions and a diff")
+    def api_revisions(request: Request, doc_id: str) -> Response:
+        """Versions and trivial changes; ``old``/``new`` pick the revisions to compare."""
+        outcome = _revisions(request, doc_id)
+        if isinstance(outcome, Response):
+            return outcome
+        story, comparison = outcome
+        if story is None:
+            return _error(request, 404, "not_found", f"No article with id {doc_id!r}.")
+        body = story.to_dict()
+        body["diff"] = comparison.to_dict() if comparison else None
+        return JSONResponse(body)
+
+    def _revisions(
+        request: Request, doc_id: str
+    ) -> tuple[History | None, Comparison | None] | Response:
+        try:
+            story = history(client, index, doc_id)
+        except (ApiError, TransportError) as exc:
+            return _unavailable(request, exc)
+        if story is None:
+            return None, None
+        try:
+            pair = _revision_pair(request, story)
+            return story, compare(story, *pair) if pair else None
+        except ValueError as exc:
+            return _error(request, 400, "bad_parameter", str(exc))
 
     @app.get("/api/documents/{doc_id}", summary="One article with its copies and similar ones")
     def api_document(request: Request, doc_id: str) -> Response:
@@ -160,6 +208,20 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
             return _unavailable(request, exc)
 
     return app
+
+
+def _revision_pair(request: Request, story: History) -> tuple[int, int] | None:
+    """The revisions ``old`` and ``new`` of the URL, else the last two."""
+    given = [request.query_params.get(name) for name in ("old", "new")]
+    if not any(given):
+        return story.default_pair()
+    if not all(given):
+        raise ValueError("old, new: give both revision numbers, or neither")
+    try:
+        old, new = (int(v or "") for v in given)
+    except ValueError:
+        raise ValueError("old, new: revision numbers are whole numbers") from None
+    return old, new
 
 
 def _multi(request: Request) -> dict[str, list[str]]:

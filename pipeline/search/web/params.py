@@ -42,6 +42,7 @@ def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
         offset=(page - 1) * size,
         sort=_choice(params, "sort", "relevance", SORTS),
         collapse=_bool(params, "collapse", True),
+        edited=_bool(params, "edited", False),
         interval=_choice(params, "interval", "auto", INTERVALS),
     )
 
@@ -56,6 +57,7 @@ def params_of(request: SearchRequest, **changes: str | int | None) -> str:
         "sort": request.sort if request.sort != "relevance" else None,
         "interval": request.interval if request.interval != "auto" else None,
         "collapse": None if request.collapse else 0,
+        "edited": 1 if request.edited else None,
         "size": request.size if request.size != DEFAULT_PAGE_SIZE else None,
     }
     base.update(changes)
