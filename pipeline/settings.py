@@ -126,3 +126,12 @@ HTTPPROXY_ENABLED = False
 # Over-long URLs are refused (and recorded) by SafetyMiddleware rather than dropped silently.
 URLLENGTH_LIMIT = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 507, 520, 521, 522, 523, 524]  # never cache
+
+# `newsarchive sources discover` and `sources try` (pipeline/discover/): a plain HTTP client, not
+# a crawl, with the crawl's robots.txt rules, SSRF policy (NEWSARCHIVE_ALLOWED_NETWORKS), size cap
+# (DOWNLOAD_MAXSIZE), redirect limit (REDIRECT_MAX_TIMES) and Crawl-delay cap. Every request counts
+# against the budget (robots.txt and redirect hops too); --max-requests overrides it per run.
+NEWSARCHIVE_DISCOVER_MAX_REQUESTS = 30
+# Seconds between two requests of discover/try (robots.txt Crawl-delay wins when longer).
+NEWSARCHIVE_DISCOVER_DELAY = float(os.environ.get("NEWSARCHIVE_DISCOVER_DELAY", "1.0"))
+NEWSARCHIVE_DISCOVER_TIMEOUT = 15.0  # seconds per request (connect and each read)

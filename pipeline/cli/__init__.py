@@ -13,6 +13,7 @@ from pathlib import Path
 from pipeline import __version__
 from pipeline.boilerplate.cli import add_commands as add_boilerplate_commands
 from pipeline.cli.operate import add_commands as add_operating_commands
+from pipeline.discover.cli import register_sources_actions
 from pipeline.exceptions import NewsArchiveError
 
 DEMO_QUERY = "Iraq inspectors"
@@ -187,6 +188,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = ssub.add_parser("check", help="validate the sources file offline")
     _sources_file_arg(q)
     q.set_defaults(handler=_sources_check)
+    register_sources_actions(ssub)  # discover, try (pipeline/discover/cli.py)
 
     p = sub.add_parser(
         "es",
