@@ -364,3 +364,52 @@ class Site:
                 return
 
         return Handler
+
+
+def hostile_routes(base: str) -> dict[str, Reply]:
+    """A site that tries everything on a discovering client.
+
+    Feeds that redirect to internal addresses (the Elasticsearch port on loopback, the cloud
+    metadata service), a feed declaring XML entities (billion laughs), a redirect loop,
+    sitemaps larger than the cap (with and without Content-Length) and a gzip bomb, and sixty
+    section links to spend any request budget.
+    """
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        f'<rss version="2.0"><channel><title>&c;</title><item><title>&c;</title>'
+        f"<link>{base}/news/2024/01/01/one-two-three/</link></item></channel></rss>"
+    ).encode()
+    head = "".join(
+        f'<link rel="alternate" type="application/rss+xml" href="{href}">'
+        for href in ("/feed.xml", "/moved-feed", "/metadata-feed", "/loop/0")
+    )
+    sections = [(f"/s{n}/", f"Section {n}") for n in range(60)]
+    huge = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+    huge += b"<url><loc>" + base.encode() + b"/news/2024/01/01/x-y-z/</loc></url>" * 40_000
+    robots = (
+        "User-agent: *\nAllow: /\n"
+        f"Sitemap: {base}/huge-sitemap.xml\nSitemap: {base}/streamed-sitemap.xml\n"
+        f"Sitemap: {base}/bomb-sitemap.xml.gz\n"
+    ).encode()
+    routes = {
+        "/robots.txt": Reply(content_type="text/plain", body=robots),
+        "/": Reply(body=listing_html(base, "Hostile", sections, head)),
+        "/feed.xml": Reply(content_type="application/rss+xml", body=laughs),
+        "/moved-feed": Reply(302, headers=(("Location", "http://127.0.0.1:9200/_cat/indices"),)),
+        "/metadata-feed": Reply(
+            302, headers=(("Location", "http://169.254.169.254/latest/meta-data/"),)
+        ),
+        "/huge-sitemap.xml": Reply(content_type="application/xml", body=huge),
+        "/streamed-sitemap.xml": Reply(
+            content_type="application/xml", body=huge, headers=(("X-No-Length", "1"),)
+        ),
+        "/bomb-sitemap.xml.gz": Reply(
+            content_type="application/gzip", body=gzip.compress(b"<" + b"0" * (64 << 20))
+        ),
+    }
+    for n in range(20):
+        routes[f"/loop/{n}"] = Reply(302, headers=(("Location", f"/loop/{n + 1}"),))
+    for href, title in sections:
+        routes[href] = Reply(body=listing_html(base, title, [(f"{href}?page=2", "More")]))
+    return routes

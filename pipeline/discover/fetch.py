@@ -75,6 +75,9 @@ class Refusal:
 class _Robots:
     rules: Protego | None  # None: unreachable, nothing allowed
     why: str = ""
+    # What requests to the host are refused as: robots_unavailable, or the reason the robots.txt
+    # request itself was refused for (ssrf_blocked: the host is internal), as the crawl does.
+    reason: str = "robots_unavailable"
 
 
 class Fetcher:
@@ -104,6 +107,10 @@ class Fetcher:
         """
         current = url
         for _hop in range(self.limits.max_redirects + 1):
+            refused = self.policy.url_refusal(current)
+            if refused is not None:  # judged from the URL alone: before any robots.txt request
+                self.refuse(current, refused.reason, refused.detail)
+                return None
             if not self._robots_allow(current):
                 return None
             response = self._request(current)
@@ -127,7 +134,7 @@ class Fetcher:
     def _robots_allow(self, url: str) -> bool:
         robots = self._robots_for(url)
         if robots.rules is None:
-            self.refuse(url, "robots_unavailable", robots.why)
+            self.refuse(url, robots.reason, robots.why)
             return False
         if not robots.rules.can_fetch(url, self.limits.user_agent):
             self.refuse(url, "robots_denied", "disallowed by robots.txt")
@@ -147,7 +154,11 @@ class Fetcher:
         if response is None:
             last = self.refusals[-1] if self.refusals else None
             why = f"robots.txt not read ({last.reason}: {last.detail})" if last else "unreachable"
-            robots = _Robots(None, why)
+            carried = {"ssrf_blocked", "scheme_blocked", "url_too_long", "budget"}
+            reason = last.reason if last and last.reason in carried else "robots_unavailable"
+            robots = _Robots(None, why, reason)
+            if reason == "budget":
+                return robots  # not remembered: the rules are unknown, not unreachable
         elif response.status >= 500:
             robots = _Robots(None, f"robots.txt answered HTTP {response.status}")
         elif response.status >= 400 or response.status in REDIRECTS:

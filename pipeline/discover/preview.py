@@ -24,7 +24,7 @@ from pipeline.sources import Source
 
 __all__ = ["PagePreview", "PreviewReport", "preview_source", "render_previews"]
 
-SHORT_BODY_WORDS = 120
+SHORT_BODY_WORDS = 80  # below this a page is usually a teaser, a paywall stub or a list
 FIRST_LINES = 3
 _FURNITURE = re.compile(
     r"\b(?:subscribe|newsletter|sign up|cookies?|all rights reserved|follow us|advertisement|"

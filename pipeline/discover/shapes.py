@@ -216,7 +216,8 @@ def classify(url: str) -> Classified:
     numbered_leaf = shape.has_id and last in {"word", "slug"}
     if last in {"slug", "id", "slugid", "idslug"} or dated_leaf or numbered_leaf:
         return Classified(url, UrlKind.ARTICLE, shape)
-    if all(k == "word" for k in kinds) and len(kinds) <= 2:
+    page_file = not shape.ext or words[-1] in {"index", "default"}  # /news/index.html is /news/
+    if all(k == "word" for k in kinds) and len(kinds) <= 2 and page_file:
         kind = UrlKind.PAGINATION if page_param else UrlKind.SECTION
         return Classified(url, kind, shape, page_param)
     return Classified(url, UrlKind.OTHER, shape)

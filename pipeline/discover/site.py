@@ -165,6 +165,7 @@ class _Run:
         """Common paths, one request each, until one parses (or the budget ends)."""
         for path in paths:
             if self.fetcher.budget_left <= 0:
+                self.fetcher.refuse(urljoin(self.start, path), "budget", "common path not tried")
                 return
             url = urljoin(self.start, path)
             point = self.check(url, f"common path {path}")
@@ -174,8 +175,10 @@ class _Run:
     def read_sections(self, linked: list[str]) -> None:
         """Section pages linked from the start page, while budget is left, for more links."""
         sections = [u for u in linked if classify(u).kind == UrlKind.SECTION]
-        for url in sections:
+        for i, url in enumerate(sections):
             if self.fetcher.budget_left <= 0:
+                left = len(sections) - i
+                self.fetcher.refuse(url, "budget", f"{left} section page(s) not read")
                 return
             if url in self.tried:
                 continue
