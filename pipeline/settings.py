@@ -135,3 +135,17 @@ NEWSARCHIVE_DISCOVER_MAX_REQUESTS = 30
 # Seconds between two requests of discover/try (robots.txt Crawl-delay wins when longer).
 NEWSARCHIVE_DISCOVER_DELAY = float(os.environ.get("NEWSARCHIVE_DISCOVER_DELAY", "1.0"))
 NEWSARCHIVE_DISCOVER_TIMEOUT = 15.0  # seconds per request (connect and each read)
+
+# Adaptive polling (pipeline/schedule/adaptive.py) of sources with `poll:` in sources.yaml.
+# Bounds when `poll:` leaves one out (intervals as in sources.yaml).
+NEWSARCHIVE_POLL_MIN = "10m"
+NEWSARCHIVE_POLL_MAX = "1d"
+# New articles a poll should bring: the interval tends to (this) / (observed arrival rate).
+NEWSARCHIVE_POLL_TARGET_NEW = 1.0
+# A poll that brings nothing new lengthens the interval by this factor.
+NEWSARCHIVE_POLL_GROWTH = 1.5
+# A failed poll lengthens the interval by this factor (back-off) ...
+NEWSARCHIVE_POLL_ERROR_BACKOFF = 2.0
+# ... and after this many failures in a row the source is disabled until the scheduler is started
+# with --retry-disabled (`newsarchive runs` shows why).
+NEWSARCHIVE_POLL_MAX_FAILURES = int(os.environ.get("NEWSARCHIVE_POLL_MAX_FAILURES", "5"))

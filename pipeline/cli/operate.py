@@ -79,6 +79,11 @@ def add_commands(sub: Any) -> None:
         metavar="NAME=VALUE",
         help="Scrapy setting passed to every crawl, e.g. -s DOWNLOAD_DELAY=2",
     )
+    p.add_argument(
+        "--retry-disabled",
+        action="store_true",
+        help="poll again the sources disabled after repeated failed polls (see `runs`)",
+    )
     p.set_defaults(handler=_schedule)
 
     p = sub.add_parser(
@@ -176,7 +181,9 @@ def _schedule(args: argparse.Namespace) -> int:
     closed = recover_abandoned(store, data_dir, [s.name for s in sources])
     if closed:
         log.warning("%d run(s) left 'running' by a previous scheduler marked abandoned", closed)
-    plans, unscheduled = plan(sources, store, default_schedule=args.default_schedule)
+    plans, unscheduled = plan(
+        sources, store, default_schedule=args.default_schedule, retry_disabled=args.retry_disabled
+    )
     for name in unscheduled:
         log.warning("source %s has no schedule; not scheduled (see --default-schedule)", name)
     if not plans:
@@ -223,6 +230,7 @@ def _runs(args: argparse.Namespace) -> int:
                             "last_error": s.last_error,
                             "schedule": s.cadence,
                             "next_run": _iso(s.next_run),
+                            "poll": s.poll,
                         }
                         for s in states
                     ],
@@ -242,6 +250,7 @@ def _runs(args: argparse.Namespace) -> int:
                 else f"\n  {'':<20} not scheduled now (no scheduler running)"
             )
             + (f"\n  {'':<20} last error: {s.last_error}" if s.last_error else "")
+            + (f"\n  {'':<20} polling {s.poll['status']}: {s.poll['reason']}" if s.poll else "")
         )
     print()
     header = (
