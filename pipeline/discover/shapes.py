@@ -53,6 +53,7 @@ TAXONOMY = frozenset(
         "keyword",
         "keywords",
         "search",
+        "series",
     ]
 )
 # Site furniture: about, legal and account pages.
@@ -96,6 +97,9 @@ FURNITURE = frozenset(
         "feed",
         "feeds",
         "sitemap",
+        "info",
+        "service",
+        "services",
     ]
 )
 PAGE_WORDS = frozenset({"page", "p", "pagina", "seite"})
@@ -204,7 +208,8 @@ def classify(url: str) -> Classified:
         kind = UrlKind.PAGINATION if page_param else UrlKind.HOME
         return Classified(url, kind, shape, page_param)
     first = words[0]
-    if first in TAXONOMY:
+    # A taxonomy word anywhere (/lifeandstyle/series/x, /news/tag/x) unless the path is dated.
+    if first in TAXONOMY or (not shape.has_date and any(w in TAXONOMY for w in words)):
         return Classified(url, UrlKind.TAXONOMY, shape)
     if first in FURNITURE:
         return Classified(url, UrlKind.FURNITURE, shape)
@@ -274,6 +279,7 @@ def propose(announced: Iterable[str], linked: Iterable[str]) -> Proposal:
                 proposal.left_out.setdefault(UrlKind.OTHER, []).append(url)
         elif c.kind != UrlKind.HOME:
             proposal.left_out.setdefault(c.kind, []).append(url)
+    groups: list[list[Classified]] = []
     for _key, members in sorted(articles.items(), key=lambda kv: -len(kv[1])):
         count_announced = sum(1 for m in members if m.url in announced_set)
         if not count_announced and len(members) < 2:
@@ -282,6 +288,8 @@ def propose(announced: Iterable[str], linked: Iterable[str]) -> Proposal:
             )
             continue
         proposal.article_patterns.append(_article_pattern(members, count_announced))
+        groups.append(members)
+    _drop_topic_lookalikes(proposal, groups)
     for depth in sorted(sections):
         proposal.follow_patterns.append(_section_pattern(sections[depth], depth))
     paged_home = [c for c in home_pages if c.page_param]
@@ -297,6 +305,29 @@ def propose(announced: Iterable[str], linked: Iterable[str]) -> Proposal:
             )
         )
     return proposal
+
+
+def _drop_topic_lookalikes(proposal: Proposal, groups: list[list[Classified]]) -> None:
+    """Slug-only shapes seen only as links, on a site whose articles carry dates or ids.
+
+    A site has one article URL scheme as a rule; beside dated or numbered articles, links such
+    as ``/lifeandstyle/love-and-sex`` are topic pages (seen on saved Guardian pages), so they
+    are left out rather than proposed, and said so.
+    """
+    strong = any(g[0].shape.has_date or g[0].shape.has_id for g in groups)
+    if not strong:
+        return
+    kept: list[PatternGuess] = []
+    for guess, members in zip(proposal.article_patterns, groups, strict=True):
+        shape = members[0].shape
+        if guess.announced == 0 and not (shape.has_date or shape.has_id):
+            proposal.left_out.setdefault("slug-only links beside dated or numbered articles", [])
+            proposal.left_out["slug-only links beside dated or numbered articles"].extend(
+                m.url for m in members
+            )
+        else:
+            kept.append(guess)
+    proposal.article_patterns = kept
 
 
 def _group_key(shape: Shape) -> tuple[object, ...]:

@@ -132,3 +132,28 @@ def test_a_page_names_its_feeds_and_sitemaps_apart_from_its_links() -> None:
 )
 def test_a_candidate_is_judged_by_its_body(body: bytes, kind: str) -> None:
     assert body_kind(body) == kind
+
+
+def test_beside_dated_articles_slug_only_links_are_topic_pages_and_left_out() -> None:
+    linked = [
+        B + "/film/2014/feb/13/her-review",
+        B + "/books/2024/mar/02/a-novel-of-the-sea",
+        B + "/lifeandstyle/love-and-sex",
+        B + "/society/social-care-crisis",
+        B + "/lifeandstyle/series/how-to-cook-well",
+    ]
+    proposal = propose([], linked)
+    assert [g.why for g in proposal.article_patterns] == ["date in the path"]
+    assert proposal.left_out["slug-only links beside dated or numbered articles"] == [
+        B + "/lifeandstyle/love-and-sex",
+        B + "/society/social-care-crisis",
+    ]
+    assert proposal.left_out[UrlKind.TAXONOMY] == [B + "/lifeandstyle/series/how-to-cook-well"]
+
+
+def test_announced_slug_only_urls_stay_articles_beside_dated_ones() -> None:
+    proposal = propose(
+        [B + "/politics/council-votes-on-budget"],
+        [B + "/news/2024/03/14/ferry/", B + "/news/2024/03/15/quay/"],
+    )
+    assert len(proposal.article_patterns) == 2
