@@ -2,18 +2,20 @@
 ``sources try``: each is a table of paths written here, served by a real HTTP server that
 records every request (so tests can count what discover asked for).
 
-Shapes: ``feed_only`` (an RSS feed, dates in the path), ``news_sitemaps`` (robots.txt names a
-sitemap index of news sitemaps; numeric-id URLs), ``sections_only`` (no feed, no sitemap: section
-pages with ?page=N pagination; slug-only URLs under section prefixes), ``robots_denies_feed``
-(the page names a feed robots.txt disallows; a sitemap at the common path; Guardian-style
-``/2024/mar/02/`` dates) and ``hostile`` (see ``hostile_routes``). Every site also has the pages a
-pattern must not take: home, sections, pagination, tag, author and about pages.
+Shapes: ``feed_only`` (an RSS feed and a JSON Feed, dates in the path), ``news_sitemaps``
+(robots.txt names a sitemap index of news sitemaps; numeric-id URLs), ``sections_only`` (no
+feed, no sitemap: section pages with ?page=N pagination; slug-only URLs under section
+prefixes), ``robots_denies_feed`` (the page names a feed robots.txt disallows; a sitemap at the
+common path; Guardian-style ``/2024/mar/02/`` dates) and ``hostile`` (see ``hostile_routes``).
+Every site also has the pages a pattern must not take: home, sections, pagination, tag,
+author and about pages.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -210,12 +212,31 @@ ROBOTS_ALLOW = b"User-agent: *\nDisallow: /private/\n"
 
 def feed_only_routes(base: str) -> tuple[dict[str, Reply], list[Story]]:
     items = stories(lambda n, sec, when: f"/{sec}/{when:%Y/%m/%d}/{'-'.join(slug_words(n))}/")
-    head = '<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">'
+    head = (
+        '<link rel="alternate" type="application/rss+xml" title="RSS" href="/rss.xml">'
+        '<link rel="alternate" type="application/feed+json" title="JSON" href="/feed.json">'
+    )
     home_links = [(s.path, s.title) for s in items[:3]]
+    json_feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "The Harbour Courier",
+        "items": [
+            {
+                "id": s.path,
+                "url": base + s.path,
+                "title": s.title,
+                "date_published": s.published.isoformat(),
+            }
+            for s in items[:5]
+        ],
+    }
     routes = {
         "/robots.txt": Reply(content_type="text/plain", body=ROBOTS_ALLOW),
         "/": Reply(body=listing_html(base, "The Harbour Courier", home_links, head)),
         "/rss.xml": Reply(content_type="application/rss+xml", body=rss(base, items)),
+        "/feed.json": Reply(
+            content_type="application/feed+json", body=json.dumps(json_feed).encode()
+        ),
         **sections_with_pages(base, items),
         **furniture_pages(base),
     }

@@ -151,6 +151,13 @@ class Fetcher:
 
         robots_url = f"{origin}/robots.txt"
         response = self._request(robots_url)
+        for _hop in range(self.limits.max_redirects):
+            # RFC 9309 2.3.1.2: follow at least five redirects (http -> https, bare -> www.),
+            # each hop checked by the SSRF policy like any other request.
+            location = response.headers.get("location") if response is not None else None
+            if response is None or response.status not in REDIRECTS or not location:
+                break
+            response = self._request(urljoin(response.url, location))
         if response is None:
             last = self.refusals[-1] if self.refusals else None
             why = f"robots.txt not read ({last.reason}: {last.detail})" if last else "unreachable"
@@ -162,8 +169,7 @@ class Fetcher:
         elif response.status >= 500:
             robots = _Robots(None, f"robots.txt answered HTTP {response.status}")
         elif response.status >= 400 or response.status in REDIRECTS:
-            # RFC 9309 "unavailable" (4xx): no rules. A redirected robots.txt is not followed
-            # here (rare; the crawl's Scrapy middleware does follow it): treated as no rules.
+            # RFC 9309 "unavailable" (4xx, or more redirects than followed): no rules.
             robots = _Robots(Protego.parse(""))
         else:
             robots = _Robots(Protego.parse(response.body.decode("utf-8", "replace")))

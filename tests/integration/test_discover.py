@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 # shape -> (feeds, sitemaps) discover must find, as paths; and what it must say it refused.
 EXPECTED = {
-    "feed_only": (["/rss.xml"], [], []),
+    "feed_only": (["/rss.xml", "/feed.json"], [], []),
     "news_sitemaps": ([], ["/sitemap_index.xml"], []),
     "sections_only": ([], [], []),
     "robots_denies_feed": ([], ["/sitemap.xml"], [("/feeds/all.xml", "robots_denied")]),
