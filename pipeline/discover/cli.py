@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pipeline.discover.fetch import Fetcher
+    from pipeline.discover.site import Discovery
 
 __all__ = ["register_sources_actions"]
 
@@ -101,7 +102,7 @@ def _discover(args: argparse.Namespace) -> int:
     return 0
 
 
-def _discovery_json(found: Any) -> dict[str, Any]:
+def _discovery_json(found: Discovery) -> dict[str, Any]:
     return {
         "start_url": found.start_url,
         "name": found.name,

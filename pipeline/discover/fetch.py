@@ -88,7 +88,6 @@ class Fetcher:
         self.policy = policy
         self.requests_made = 0
         self.refusals: list[Refusal] = []
-        self.fetched: list[str] = []
         self._robots: dict[str, _Robots] = {}
         self._last_request = 0.0
 
@@ -220,7 +219,6 @@ class Fetcher:
             connection.close()
         if body is None:
             return None
-        self.fetched.append(url)
         return Fetched(url, response.status, headers, body)
 
     def _address(self, url: str, host: str, port: int) -> str | None:
