@@ -3,7 +3,14 @@
 One path for every way a page reaches the archive (a crawl, re-processing of the WARC archive,
 an import): the extractor's options for the page's source, the source's learned boilerplate
 lines stripped, the canonical URL and id, the feed or sitemap date for a page that states none,
-and the content hash that tells a changed page from a re-fetch. Pure functions of their inputs,
+and the content hash that tells a changed page from a re-fetch.
+
+What a feed or sitemap announced about a page (``RawArticle.hints``, see
+``pipeline.crawl.spiders.discovery``) fills only what the page itself leaves empty, in a fixed
+order of trust: the publication date from the feed, then the news sitemap's
+``publication_date``, then the sitemap's ``lastmod`` (recorded in ``date_source``); the title from
+the news sitemap, then the feed; the language from the news sitemap, then the feed's channel;
+the section from the feed item's first category. Pure functions of their inputs,
 no Scrapy: the crawl's item pipeline and the batch tools call the same ones.
 """
 
@@ -100,19 +107,22 @@ def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
         published, hint_source = _hinted_date(raw.hints, raw.fetched_at)
         if published is not None:
             date_source["published"] = hint_source
-    digest = hashlib.sha256(f"{page.title}\n\n{page.body}".encode()).hexdigest()
+    title = page.title or _first_hint(raw.hints, TITLE_HINTS)
+    language = page.language or _first_hint(raw.hints, LANGUAGE_HINTS) or None
+    section = page.section or _first_category(raw.hints)
+    digest = hashlib.sha256(f"{title}\n\n{page.body}".encode()).hexdigest()
     return Article(
         id=document_id(canonical),
         url=raw.url,
         canonical_url=canonical,
         source=raw.source,
-        title=page.title,
+        title=title,
         body=page.body,
         authors=page.authors,
         published_at=published,
         updated_at=updated,
-        section=page.section,
-        language=page.language,
+        section=section,
+        language=language,
         fetched_at=raw.fetched_at,
         content_hash=digest,
         description=page.description,
@@ -125,9 +135,33 @@ def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
     )
 
 
+# (hint, date_source label), most trusted first: a feed item's and a news sitemap's dates are
+# publication dates; a sitemap's lastmod is only the last change, a fallback.
+DATE_HINTS = (
+    ("feed_published", "feed"),
+    ("news_publication_date", "news_sitemap"),
+    ("sitemap_lastmod", "sitemap"),
+)
+TITLE_HINTS = ("news_title", "feed_title")
+LANGUAGE_HINTS = ("news_language", "feed_language")
+
+
+def _first_hint(hints: dict[str, str], keys: tuple[str, ...]) -> str:
+    for key in keys:
+        value = hints.get(key, "").strip()
+        if value:
+            return value
+    return ""
+
+
+def _first_category(hints: dict[str, str]) -> str | None:
+    first = hints.get("feed_categories", "").split(",")[0].strip()
+    return first or None
+
+
 def _hinted_date(hints: dict[str, str], fetched_at: datetime) -> tuple[datetime | None, str]:
     """A feed or sitemap date for a page that states none itself; never later than the fetch."""
-    for key, label in (("feed_published", "feed"), ("sitemap_lastmod", "sitemap")):
+    for key, label in DATE_HINTS:
         value = hints.get(key)
         if not value:
             continue

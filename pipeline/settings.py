@@ -159,3 +159,26 @@ HTTPPROXY_ENABLED = False
 # Over-long URLs are refused (and recorded) by SafetyMiddleware rather than dropped silently.
 URLLENGTH_LIMIT = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 507, 520, 521, 522, 523, 524]  # never cache
+
+# `newsarchive sources discover` and `sources try` (pipeline/discover/): a plain HTTP client, not
+# a crawl, with the crawl's robots.txt rules, SSRF policy (NEWSARCHIVE_ALLOWED_NETWORKS), size cap
+# (DOWNLOAD_MAXSIZE), redirect limit (REDIRECT_MAX_TIMES) and Crawl-delay cap. Every request counts
+# against the budget (robots.txt and redirect hops too); --max-requests overrides it per run.
+NEWSARCHIVE_DISCOVER_MAX_REQUESTS = 30
+# Seconds between two requests of discover/try (robots.txt Crawl-delay wins when longer).
+NEWSARCHIVE_DISCOVER_DELAY = float(os.environ.get("NEWSARCHIVE_DISCOVER_DELAY", "1.0"))
+NEWSARCHIVE_DISCOVER_TIMEOUT = 15.0  # seconds per request (connect and each read)
+
+# Adaptive polling (pipeline/schedule/adaptive.py) of sources with `poll:` in sources.yaml.
+# Bounds when `poll:` leaves one out (intervals as in sources.yaml).
+NEWSARCHIVE_POLL_MIN = "10m"
+NEWSARCHIVE_POLL_MAX = "1d"
+# New articles a poll should bring: the interval tends to (this) / (observed arrival rate).
+NEWSARCHIVE_POLL_TARGET_NEW = 1.0
+# A poll that brings nothing new lengthens the interval by this factor.
+NEWSARCHIVE_POLL_GROWTH = 1.5
+# A failed poll lengthens the interval by this factor (back-off) ...
+NEWSARCHIVE_POLL_ERROR_BACKOFF = 2.0
+# ... and after this many failures in a row the source is disabled until the scheduler is started
+# with --retry-disabled (`newsarchive runs` shows why).
+NEWSARCHIVE_POLL_MAX_FAILURES = int(os.environ.get("NEWSARCHIVE_POLL_MAX_FAILURES", "5"))

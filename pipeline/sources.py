@@ -44,6 +44,7 @@ from pipeline.exceptions import ConfigError
 
 __all__ = [
     "SOURCES_ENV_VAR",
+    "Poll",
     "Selectors",
     "Source",
     "check_sources",
@@ -91,6 +92,7 @@ _SOURCE_KEYS = (
     "language",
     "max_pages",
     "schedule",
+    "poll",
 )
 _URL_FIELDS = ("start_urls", "feeds", "sitemaps")
 _SELECTOR_KEYS = ("body", "title", "authors", "published", "drop")
@@ -118,6 +120,19 @@ class Selectors:
         return any((self.body, self.title, self.authors, self.published, self.drop))
 
 
+@dataclass(frozen=True)
+class Poll:
+    """Adaptive polling bounds (``poll: {min: 10m, max: 1d}``), in seconds.
+
+    A source with ``poll`` is re-crawled at an interval that follows how often its feeds and
+    sitemaps bring new articles, never shorter than ``min`` nor longer than ``max``
+    (``pipeline.schedule.adaptive``); its ``schedule``, if any, is only the first interval.
+    """
+
+    min_seconds: float
+    max_seconds: float
+
+
 @dataclass(frozen=True, kw_only=True)
 class Source:
     """One outlet: where its articles come from and how to tell an article URL from the rest.
@@ -140,6 +155,7 @@ class Source:
     language: str | None = None
     max_pages: int | None = None
     schedule: str | None = None
+    poll: Poll | None = None
     description: str = ""
     enabled: bool = True
 
@@ -461,6 +477,7 @@ def _parse_source(
         language=_parse_language(merged.get("language"), ctx),
         max_pages=_parse_max_pages(merged.get("max_pages"), ctx),
         schedule=_parse_schedule(merged.get("schedule"), ctx),
+        poll=_parse_poll(merged.get("poll"), merged.get("schedule"), ctx),
         description=_parse_str(merged.get("description"), "description", ctx) or "",
         enabled=_parse_bool(merged.get("enabled"), "enabled", ctx, default=True),
     )
@@ -654,6 +671,53 @@ def _parse_schedule(value: object, ctx: _Context) -> str | None:
             "schedule",
         )
     return schedule
+
+
+_POLL_KEYS = ("min", "max")
+
+
+def _parse_poll(value: object, schedule: object, ctx: _Context) -> Poll | None:
+    """``poll: {min: 10m, max: 1d}`` (either may be left out: the settings' defaults apply).
+
+    The interval moves between the bounds, so a cron ``schedule`` cannot go with it; an interval
+    ``schedule`` is the first interval.
+    """
+    from pipeline import settings
+
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        ctx.fail(f"expected a mapping such as {{min: 10m, max: 1d}}, got {value!r}", "poll")
+    for key in value:
+        if str(key) not in _POLL_KEYS:
+            ctx.fail(f"unknown key {key!r}{_suggest(key, _POLL_KEYS)}", "poll", f".{key}")
+    bounds: list[float] = []
+    for key, default in (
+        ("min", settings.NEWSARCHIVE_POLL_MIN),
+        ("max", settings.NEWSARCHIVE_POLL_MAX),
+    ):
+        text = value.get(key, default)
+        if not isinstance(text, str) or not _INTERVAL_RE.fullmatch(text.strip()):
+            ctx.fail(f"expected an interval such as '10m' or '1d', got {text!r}", "poll", f".{key}")
+        bounds.append(_interval_seconds(text.strip()))
+    if bounds[0] > bounds[1]:
+        ctx.fail("min is longer than max", "poll")
+    if (
+        isinstance(schedule, str)
+        and schedule.strip()
+        and not _INTERVAL_RE.fullmatch(schedule.strip())
+    ):
+        ctx.fail(
+            "poll adapts an interval; give schedule as an interval (the first one) or leave "
+            "it out, not a cron line",
+            "schedule",
+        )
+    return Poll(bounds[0], bounds[1])
+
+
+def _interval_seconds(text: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+    return float(int(text[:-1]) * units[text[-1]])
 
 
 # --- helpers -------------------------------------------------------------------------------

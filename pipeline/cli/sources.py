@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from pipeline.cli import flags
+from pipeline.discover.cli import register_sources_actions
 
 __all__ = ["register"]
 
@@ -24,6 +25,7 @@ def register(commands: flags.Commands) -> None:
     q = actions.add_parser("check", help="validate the sources file offline")
     flags.add_sources_file(q)
     q.set_defaults(handler=_check)
+    register_sources_actions(actions)  # discover URL, try NAME: pipeline/discover/ owns them
 
 
 def _list(args: argparse.Namespace) -> int:

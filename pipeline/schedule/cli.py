@@ -61,6 +61,11 @@ def register(commands: flags.Commands) -> None:
         help="grace period for running crawls after SIGTERM before they are killed (default 300)",
     )
     flags.add_scrapy_settings(p, "Scrapy setting passed to every crawl")
+    p.add_argument(
+        "--retry-disabled",
+        action="store_true",
+        help="poll again the sources disabled after repeated failed polls (see `runs`)",
+    )
     p.set_defaults(handler=_schedule)
 
     p = commands.add_parser(
@@ -97,7 +102,9 @@ def _schedule(args: argparse.Namespace) -> int:
     closed = recover_abandoned(store, data_dir, [s.name for s in sources])
     if closed:
         log.warning("%d run(s) left 'running' by a previous scheduler marked abandoned", closed)
-    plans, unscheduled = plan(sources, store, default_schedule=args.default_schedule)
+    plans, unscheduled = plan(
+        sources, store, default_schedule=args.default_schedule, retry_disabled=args.retry_disabled
+    )
     for name in unscheduled:
         log.warning("source %s has no schedule; not scheduled (see --default-schedule)", name)
     if not plans:
@@ -144,6 +151,7 @@ def _runs(args: argparse.Namespace) -> int:
                             "last_error": s.last_error,
                             "schedule": s.cadence,
                             "next_run": _iso(s.next_run),
+                            "poll": s.poll,
                         }
                         for s in states
                     ],
@@ -163,6 +171,7 @@ def _runs(args: argparse.Namespace) -> int:
                 else f"\n  {'':<20} not scheduled now (no scheduler running)"
             )
             + (f"\n  {'':<20} last error: {s.last_error}" if s.last_error else "")
+            + (f"\n  {'':<20} polling {s.poll['status']}: {s.poll['reason']}" if s.poll else "")
         )
     print()
     header = (

@@ -39,6 +39,18 @@ CREATE TABLE IF NOT EXISTS runs (
     {", ".join(f"{c} INTEGER" for c in COUNTS)}
 );
 CREATE INDEX IF NOT EXISTS runs_source_started ON runs (source, started_at);
+CREATE TABLE IF NOT EXISTS polling (
+    source       TEXT PRIMARY KEY,
+    interval     REAL NOT NULL,
+    failures     INTEGER NOT NULL,
+    status       TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    polls        INTEGER NOT NULL,
+    min_seconds  REAL NOT NULL,
+    max_seconds  REAL NOT NULL,
+    last_poll_at TEXT,
+    updated_at   TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS schedule (
     source       TEXT PRIMARY KEY,
     cadence      TEXT NOT NULL,
@@ -92,6 +104,8 @@ class SourceState:
     last_error: str | None
     cadence: str | None = None  # as the running scheduler reads it; None: never scheduled
     next_run: datetime | None = None  # None: no scheduler is running it
+    # Adaptive polling (pipeline.schedule.adaptive): interval, status, why; None: not polled.
+    poll: dict[str, Any] | None = None
 
 
 class RunStore:
@@ -193,6 +207,7 @@ class RunStore:
             planned = db.execute(
                 "SELECT cadence, next_run_at FROM schedule WHERE source = ?", (source,)
             ).fetchone()
+        poll = self.poll_row(source)
         return SourceState(
             source=source,
             last_start=datetime.fromisoformat(last[0]) if last else None,
@@ -201,7 +216,25 @@ class RunStore:
             last_error=err[0] if err else None,
             cadence=planned[0] if planned else None,
             next_run=datetime.fromisoformat(planned[1]) if planned and planned[1] else None,
+            poll=poll,
         )
+
+    def poll_row(self, source: str) -> dict[str, Any] | None:
+        """The adaptive polling state of ``source`` (the columns of ``polling``), if any."""
+        with self._connect() as db:
+            db.row_factory = sqlite3.Row
+            row = db.execute("SELECT * FROM polling WHERE source = ?", (source,)).fetchone()
+        return dict(row) if row is not None else None
+
+    def set_poll_row(self, source: str, **values: Any) -> None:
+        """Record a source's polling state after a poll (every column but ``updated_at``)."""
+        columns = ["source", *values, "updated_at"]
+        with self._connect() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO polling ({', '.join(columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                (source, *values.values(), _now()),
+            )
 
     def set_next_run(self, source: str, cadence: str, next_run: datetime | None) -> None:
         """What the running scheduler plans for a source (None when it stops)."""
@@ -215,7 +248,8 @@ class RunStore:
     def sources(self) -> list[str]:
         with self._connect() as db:
             rows = db.execute(
-                "SELECT source FROM runs UNION SELECT source FROM schedule ORDER BY source"
+                "SELECT source FROM runs UNION SELECT source FROM schedule"
+                " UNION SELECT source FROM polling ORDER BY source"
             ).fetchall()
         return [r[0] for r in rows]
 
