@@ -37,6 +37,7 @@ from pipeline.crawl.distributed.politeness import (
     Gap,
     fleet_keys,
 )
+from pipeline.crawl.runner import own_settings
 from pipeline.index import ensure_index
 from pipeline.local.fixture_site import FixtureSite
 from pipeline.local.redis_server import free_port
@@ -158,14 +159,16 @@ def test_keys_expire_so_an_idle_host_leaves_nothing_behind(redis_url: str) -> No
 def fleet_middleware(redis_url: str, **settings: object) -> FleetPolitenessMiddleware:
     crawler = get_crawler(
         Spider,
-        {
-            "NEWSARCHIVE_FLEET_REDIS_URL": redis_url,
-            "NEWSARCHIVE_FLEET_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-            "DOWNLOAD_DELAY": 0.2,
-            "DOWNLOAD_DELAY_JITTER": 0,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-            **settings,
-        },
+        own_settings(
+            {
+                "NEWSARCHIVE_FLEET_REDIS_URL": redis_url,
+                "NEWSARCHIVE_FLEET_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+                "DOWNLOAD_DELAY": 0.2,
+                "DOWNLOAD_DELAY_JITTER": 0,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                **settings,
+            }
+        ),
     )
     crawler.stats = MemoryStatsCollector(crawler)
     return FleetPolitenessMiddleware.from_crawler(crawler)

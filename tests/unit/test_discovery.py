@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
+from pipeline.crawl.runner import own_settings
 from pipeline.crawl.spiders.discovery import (
     DecompressionLimitError,
     feed_entries,
@@ -144,7 +145,7 @@ def ledger_spider(tmp_path: Path) -> SourceSpider:
     sources_file.write_text(LEDGER_SOURCE)
     [source] = load_sources(sources_file, env={})
     spider_cls = spider_class_for(source)
-    crawler = get_crawler(spider_cls, settings_dict={"DEPTH_LIMIT": 2})
+    crawler = get_crawler(spider_cls, settings_dict=own_settings({"DEPTH_LIMIT": 2}))
     return spider_cls.from_crawler(crawler)
 
 

@@ -10,6 +10,7 @@ from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
+from pipeline.crawl.runner import own_settings
 from pipeline.crawl.safety import (
     RedirectGuardMiddleware,
     Refused,
@@ -25,7 +26,7 @@ PROJECT = {
 
 
 def crawler(**settings: Any) -> Any:
-    return get_crawler(settings_dict={**PROJECT, **settings})
+    return get_crawler(settings_dict=own_settings({**PROJECT, **settings}))
 
 
 def test_the_middleware_refuses_to_run_without_the_guarded_resolver() -> None:

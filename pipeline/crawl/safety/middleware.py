@@ -47,8 +47,8 @@ class SafetyMiddleware:
                 "needs pipeline.crawl.safety.resolver.GuardedResolver to check dialled addresses"
             )
         policy = AddressPolicy.from_settings(
-            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS", ""),
-            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH", 0),
+            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS"),
+            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH"),
         )
         return cls(crawler, policy)
 
@@ -82,8 +82,8 @@ class RedirectGuardMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
         settings = crawler.settings
         policy = AddressPolicy.from_settings(
-            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS", ""),
-            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH", 0),
+            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS"),
+            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH"),
         )
         return cls(crawler, policy)
 
