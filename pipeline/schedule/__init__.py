@@ -3,8 +3,9 @@
 together (``SchedulerService``, behind ``newsarchive schedule``).
 """
 
+from pipeline.exceptions import SourceBusy
 from pipeline.schedule.cadence import Cadence
-from pipeline.schedule.runner import CrawlCommand, CrawlRunner, SourceBusy, source_lock
+from pipeline.schedule.runner import CrawlCommand, CrawlRunner, source_lock
 from pipeline.schedule.runs import RunRecord, RunStore, SourceState, state_db_path
 from pipeline.schedule.service import Plan, SchedulerService, plan, recover_abandoned
 

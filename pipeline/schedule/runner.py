@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.exceptions import SourceBusy
 from pipeline.index.spool import find_spools
 from pipeline.schedule.runs import FAILED, INTERRUPTED, SUCCEEDED, RunStore
 
@@ -76,10 +77,6 @@ class RunOutcome:
     status: str
     summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-
-
-class SourceBusy(Exception):
-    """Another process holds the source's lock: a run of it is in progress."""
 
 
 @contextmanager

@@ -31,8 +31,9 @@ from apscheduler.events import (
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from pipeline.exceptions import SourceBusy
 from pipeline.schedule.cadence import Cadence
-from pipeline.schedule.runner import CrawlRunner, SourceBusy, source_lock
+from pipeline.schedule.runner import CrawlRunner, source_lock
 from pipeline.schedule.runs import SUCCEEDED, RunStore
 from pipeline.sources import Source
 

@@ -1,5 +1,6 @@
 """One query layer for every way of searching the archive: the CLI, the web page and the API."""
 
+from pipeline.exceptions import QuerySyntaxError
 from pipeline.search.export import export_rows, stream_export
 from pipeline.search.query import SearchRequest, build_query
 from pipeline.search.service import (
@@ -12,7 +13,7 @@ from pipeline.search.service import (
     get_document,
     search,
 )
-from pipeline.search.syntax import QuerySyntaxError, parse
+from pipeline.search.syntax import parse
 
 __all__ = [
     "Bucket",

@@ -12,7 +12,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
-from pipeline.exceptions import NewsArchiveError
+from pipeline.exceptions import IndexOutdatedError
 from pipeline.search.query import (
     FACETS,
     GROUP_FIELD,
@@ -27,10 +27,6 @@ from pipeline.search.snippets import safe_snippet
 from pipeline.search.syntax import describe, parse, positive_terms
 
 SUMMARY_FIELDS = ["title", "url", "source", "published_at", "authors"]
-
-
-class IndexOutdatedError(NewsArchiveError):
-    """The index lacks a field this search needs (it predates the field's mapping)."""
 
 
 @dataclass(frozen=True)

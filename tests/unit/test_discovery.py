@@ -12,13 +12,13 @@ from scrapy.utils.test import get_crawler
 
 from pipeline.crawl.runner import own_settings
 from pipeline.crawl.spiders.discovery import (
-    DecompressionLimitError,
     feed_entries,
     gunzip_capped,
     sitemap_content,
 )
 from pipeline.crawl.spiders.links import LinkResolver
 from pipeline.crawl.spiders.source_spider import SourceSpider, spider_class_for
+from pipeline.exceptions import DecompressionLimitError
 from pipeline.local.fixture_site import catalog, render
 from pipeline.sources import load_sources
 

@@ -22,12 +22,9 @@ from w3lib.url import safe_url_string
 from pipeline.crawl.safety.netpolicy import AddressPolicy
 from pipeline.crawl.safety.refusal import OFFSITE_REDIRECT, Refused
 from pipeline.crawl.safety.resolver import GuardedResolver
+from pipeline.exceptions import UnguardedResolverError
 
 log = logging.getLogger(__name__)
-
-
-class UnguardedResolverError(RuntimeError):
-    """TWISTED_DNS_RESOLVER names a resolver that does not check dialled addresses."""
 
 
 class SafetyMiddleware:

@@ -19,10 +19,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.templating import Jinja2Templates
 
 from pipeline import __version__
+from pipeline.exceptions import IndexOutdatedError, QuerySyntaxError
 from pipeline.search.export import FORMATS, stream_export
 from pipeline.search.query import SearchRequest
-from pipeline.search.service import IndexOutdatedError, SearchResult, get_document, search
-from pipeline.search.syntax import HELP, QuerySyntaxError
+from pipeline.search.service import SearchResult, get_document, search
+from pipeline.search.syntax import HELP
 from pipeline.search.web.params import page_of, params_of, request_from_params
 from pipeline.search.web.timeline import bucket_end, interval_label, timeline_svg
 
