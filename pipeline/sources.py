@@ -63,13 +63,6 @@ _DOMAIN_RE = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"|\[[0-9a-f:.]+\])(?::\d{1,5})?"
 )
-_INTERVAL_RE = re.compile(r"[1-9]\d*[smhd]")
-_CRON_MACROS = frozenset(
-    {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-)
-# (lowest, highest) value of the five cron fields: minute, hour, day of month, month, weekday.
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-_CRON_FIELD_RE = re.compile(r"[0-9A-Za-z*,/?-]+")
 _VAR_RE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 _VAR_BODY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", re.DOTALL)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -625,28 +618,16 @@ def _parse_max_pages(value: object, ctx: _Context) -> int | None:
 def _parse_schedule(value: object, ctx: _Context) -> str | None:
     """Accept an interval (``30m``, ``6h``, ``1d``, ``45s``), a cron macro or a 5-field cron line.
 
-    Only the shape and the numeric ranges are checked: the scheduler that interprets the value
-    does not exist yet, and a plausible-looking value is what a reader of this file needs.
+    The grammar is the scheduler's own (``pipeline.schedule.cadence``), so what loads here is what
+    ``newsarchive schedule`` can run.
     """
+    # Imported here: pipeline.schedule's package imports its service, which imports this module.
+    from pipeline.schedule.cadence import schedule_problem
+
     schedule = _parse_str(value, "schedule", ctx)
     if not schedule:
         return None
-    if _INTERVAL_RE.fullmatch(schedule) or schedule.lower() in _CRON_MACROS:
-        return schedule
-    fields = schedule.split()
-    problem = None
-    if len(fields) != 5:
-        problem = f"a cron expression has 5 fields, this has {len(fields)}"
-    else:
-        for text, (low, high) in zip(fields, _CRON_RANGES, strict=True):
-            if not _CRON_FIELD_RE.fullmatch(text):
-                problem = f"bad cron field {text!r}"
-                break
-            # Step values (after '/') are counts, not positions, so they are not range-checked.
-            positions = re.findall(r"(?<![/\d])\d+", text)
-            if any(not low <= int(n) <= high for n in positions):
-                problem = f"cron field {text!r} is outside {low}-{high}"
-                break
+    problem = schedule_problem(schedule)
     if problem:
         ctx.fail(
             f"invalid schedule {schedule!r}: {problem}; use an interval such as '30m' or "

@@ -4,6 +4,7 @@ of a freshly started scheduler given what the run store remembers.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.schedule import Cadence
+from pipeline.schedule.cadence import schedule_problem
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -78,3 +80,20 @@ def test_a_cron_source_run_in_its_current_slot_waits_for_the_next_slot() -> None
     last = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)  # ran at today's midnight slot
     first = Cadence.parse("@daily").first_run(last_start=last, last_finished_ok=True, now=NOW)
     assert first == datetime(2026, 3, 5, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["soon", "0 */6 * *", "61 * * * *", "0 24 * * *", "0m", "1 2 3 4 x!"]
+)
+def test_what_sources_yaml_refuses_the_scheduler_refuses_too(text: str) -> None:
+    """One grammar: pipeline.sources validates with schedule_problem, the scheduler parses."""
+    problem = schedule_problem(text)
+    assert problem is not None
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        Cadence.parse(text)
+
+
+@pytest.mark.parametrize("text", ["45s", "30m", "@daily", "@HOURLY", "0 */6 * * *", "0 5 * * 1-5"])
+def test_what_sources_yaml_accepts_the_scheduler_can_run(text: str) -> None:
+    assert schedule_problem(text) is None
+    assert Cadence.parse(text).trigger(jitter=0) is not None
