@@ -84,7 +84,7 @@ def index_batches(
                     if fresh_writer:
                         neardup = NearDuplicateIndex()
                     await neardup.assign(client, index, batch)
-                    outcome = await write_batch(client, batch, index=index, dead_letter=dead)
+                    outcome = await write_batch(client, batch, alias=index, dead_letter=dead)
                     assert not outcome.parked, outcome.parked
                     await client.indices.refresh(index=index)
             finally:

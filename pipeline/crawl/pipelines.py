@@ -163,9 +163,9 @@ class IndexPipeline:
             raise NotConfigured("indexing disabled by NEWSARCHIVE_INDEX_ENABLED")
         self.crawler = crawler
         self.cluster = ClusterSettings.from_env()
-        prefix = settings.get("NEWSARCHIVE_INDEX")
-        if prefix:
-            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "index_prefix": prefix})
+        alias = settings.get("NEWSARCHIVE_INDEX")
+        if alias:
+            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "alias": alias})
         self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE")
         self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES"))
         self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
@@ -182,7 +182,7 @@ class IndexPipeline:
         self.cluster = ClusterSettings(**{**self.cluster.__dict__, "url": url})
         try:
             with make_client(self.cluster) as client:
-                ensure_index(client, self.cluster.index_prefix)
+                ensure_index(client, self.cluster.alias)
         except (ApiError, TransportError) as exc:
             if _is_request_error(exc):
                 # A 4xx other than 429 is our mistake (e.g. an invalid index name), not an outage:
@@ -195,7 +195,7 @@ class IndexPipeline:
         self.dead_letter = DeadLetterFile(Path(run_dir) / "dead-letter.jsonl")
         self.crawler.stats.set_value(f"{STAT_PREFIX}/dead_letter_file", str(self.dead_letter.path))
         self.spool = Spool(Path(run_dir) / SPOOL_NAME)
-        log.info("indexing into %s at %s", self.cluster.index_prefix, url)
+        log.info("indexing into %s at %s", self.cluster.alias, url)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
@@ -211,13 +211,13 @@ class IndexPipeline:
                 return
             # Syndicated copies join the group of the copy already indexed (pipeline.index.neardup).
             try:
-                await self.neardup.assign(self.client, self.cluster.index_prefix, batch)
+                await self.neardup.assign(self.client, self.cluster.alias, batch)
             except (ApiError, TransportError) as exc:  # cluster away: the batch is spooled below
                 log.warning("near-duplicate lookup failed: %s", exc)
             outcome = await write_batch(
                 self.client,
                 batch,
-                index=self.cluster.index_prefix,
+                alias=self.cluster.alias,
                 dead_letter=self.dead_letter,
                 retry=self.retry,
                 spool=self.spool,
@@ -254,7 +254,7 @@ class IndexPipeline:
             return  # open_spider failed before any client existed: nothing to flush or close
         try:
             await self.flush()
-            await self.client.indices.refresh(index=self.cluster.index_prefix)
+            await self.client.indices.refresh(index=self.cluster.alias)
         except (ApiError, TransportError) as exc:
             log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)
         finally:

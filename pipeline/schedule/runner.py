@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,16 +40,22 @@ class CrawlCommand:
     """How to start ``newsarchive crawl`` for one source; shared settings for every source."""
 
     data_dir: Path
-    index: str | None = None
+    alias: str | None = None  # given to the crawl as --index
     sources_file: Path | None = None
     settings: Sequence[str] = ()  # NAME=VALUE Scrapy overrides
     python: str = sys.executable
+    # The old keyword of ``alias``, still passed by pipeline/cli/ until its rewrite lands.
+    index: InitVar[str | None] = None
+
+    def __post_init__(self, index: str | None) -> None:
+        if index is not None and self.alias is None:
+            object.__setattr__(self, "alias", index)
 
     def argv(self, source: str) -> list[str]:
         cmd = [self.python, "-m", "pipeline.cli", "crawl", "--source", source, "--json"]
         cmd += ["--resumable", "--data-dir", str(self.data_dir)]
-        if self.index:
-            cmd += ["--index", self.index]
+        if self.alias:
+            cmd += ["--index", self.alias]
         if self.sources_file:
             cmd += ["--sources-file", str(self.sources_file)]
         for item in self.settings:

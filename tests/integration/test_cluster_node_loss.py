@@ -96,7 +96,7 @@ def load(url: str, articles: list[Article], index: str, tmp: Path) -> list[Batch
         try:
             return [
                 await write_batch(
-                    client, articles[i : i + BATCH], index=index, dead_letter=dead, spool=spool
+                    client, articles[i : i + BATCH], alias=index, dead_letter=dead, spool=spool
                 )
                 for i in range(0, len(articles), BATCH)
             ]

@@ -47,9 +47,9 @@ def crawl(proxy: CrawlDelayProxy, es_url: str, index: str, data_dir: Path, *extr
 
 
 def test_every_request_after_robots_txt_waits_out_the_crawl_delay(
-    proxy: CrawlDelayProxy, es_url: str, index_prefix: str, tmp_path: Path
+    proxy: CrawlDelayProxy, es_url: str, alias: str, tmp_path: Path
 ) -> None:
-    crawl(proxy, es_url, index_prefix, tmp_path)
+    crawl(proxy, es_url, alias, tmp_path)
     assert proxy.seen[0].path == "/robots.txt"
     assert len(proxy.seen) >= 8
     assert too_close(proxy.seen, CRAWL_DELAY - SEND_SLACK) == []
@@ -58,7 +58,7 @@ def test_every_request_after_robots_txt_waits_out_the_crawl_delay(
 
 
 def test_with_crawl_delay_switched_off_the_same_crawl_sends_faster(
-    proxy: CrawlDelayProxy, es_url: str, index_prefix: str, tmp_path: Path
+    proxy: CrawlDelayProxy, es_url: str, alias: str, tmp_path: Path
 ) -> None:
-    crawl(proxy, es_url, index_prefix, tmp_path, "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0")
+    crawl(proxy, es_url, alias, tmp_path, "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0")
     assert too_close(proxy.seen, CRAWL_DELAY - SEND_SLACK) != []

@@ -88,7 +88,7 @@ class Writer:
                 return await write_batch(
                     client,
                     articles,
-                    index=self.index,
+                    alias=self.index,
                     dead_letter=self.dead,
                     retry=retry,
                     spool=self.spool,
@@ -124,9 +124,9 @@ def exactly_once(es: Elasticsearch, index: str, articles: list[Article]) -> None
 
 
 @pytest.fixture
-def node(es: Elasticsearch, index_prefix: str) -> str:
-    ensure_index(es, index_prefix)
-    return index_prefix
+def node(es: Elasticsearch, alias: str) -> str:
+    ensure_index(es, alias)
+    return alias
 
 
 def test_a_bulk_whose_response_is_lost_after_the_node_applied_it_is_not_duplicated(

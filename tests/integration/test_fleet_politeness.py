@@ -272,7 +272,7 @@ def send_times(seen: list[Seen]) -> tuple[list[float], set[str]]:
 
 
 def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
-    es: Elasticsearch, es_url: str, index_prefix: str, redis_url: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, redis_url: str, tmp_path: Path
 ) -> None:
     fleet = [
         "-s", f"DOWNLOAD_DELAY={DELAY}",
@@ -280,7 +280,7 @@ def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
         "-s", f"NEWSARCHIVE_FLEET_KEY_PREFIX=test-{uuid.uuid4().hex[:8]}",
     ]  # fmt: skip
     with FixtureSite() as site:
-        run_fleet(es, site.base_url, es_url, index_prefix, tmp_path, fleet)
+        run_fleet(es, site.base_url, es_url, alias, tmp_path, fleet)
         seen = seen_by(site)
     gaps, workers = send_times(seen)
 
@@ -290,7 +290,7 @@ def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
 
 
 def test_without_the_fleet_limiter_three_polite_crawlers_are_impolite_together(
-    es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, tmp_path: Path
 ) -> None:
     """The control: each process keeps DOWNLOAD_DELAY on its own, yet the host sees far less.
 
@@ -300,7 +300,7 @@ def test_without_the_fleet_limiter_three_polite_crawlers_are_impolite_together(
     # More pages, so the three crawls overlap although they start a few seconds apart.
     solo = ["-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "CLOSESPIDER_PAGECOUNT=15"]
     with FixtureSite() as site:
-        run_fleet(es, site.base_url, es_url, index_prefix, tmp_path, solo)
+        run_fleet(es, site.base_url, es_url, alias, tmp_path, solo)
         seen = seen_by(site)
     gaps, workers = send_times(seen)
     assert len(workers) == 3
@@ -323,7 +323,7 @@ def crawl_delay_proxy() -> Iterator[CrawlDelayProxy]:
 def test_robots_crawl_delay_longer_than_the_configured_delay_holds_across_the_fleet(
     es: Elasticsearch,
     es_url: str,
-    index_prefix: str,
+    alias: str,
     redis_url: str,
     tmp_path: Path,
     crawl_delay_proxy: CrawlDelayProxy,
@@ -335,7 +335,7 @@ def test_robots_crawl_delay_longer_than_the_configured_delay_holds_across_the_fl
         "-s", f"NEWSARCHIVE_FLEET_KEY_PREFIX=test-{uuid.uuid4().hex[:8]}",
         "-s", "CLOSESPIDER_PAGECOUNT=4",
     ]  # fmt: skip
-    run_fleet(es, proxy.base_url, es_url, index_prefix, tmp_path, fleet)
+    run_fleet(es, proxy.base_url, es_url, alias, tmp_path, fleet)
     # A worker sends its robots.txt request before it can know the Crawl-delay; every request it
     # sends afterwards must wait out the Crawl-delay after the previous send, whoever sent it.
     assert {r.agent for r in proxy.seen} == {f"newsarchive-test/w{n}" for n in range(3)}

@@ -230,7 +230,7 @@ def hostile(
         run = crawl_runner(
             site_url=base,
             es_url=es_url,
-            index=index,
+            alias=index,
             data_dir=data_dir,
             source="hostile",
             allowed_networks=allowed,

@@ -101,7 +101,7 @@ def crawled(
             run = crawl_runner(
                 site_url=site.base_url,
                 es_url=es_url,
-                index=index,
+                alias=index,
                 data_dir=data_dir,
                 source="hostile_extract",
                 extra=[

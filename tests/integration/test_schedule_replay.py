@@ -48,7 +48,7 @@ def test_a_page_spooled_by_one_run_is_indexed_by_the_next_run_of_its_source(
     monkeypatch.setenv("NEWSARCHIVE_ALLOWED_NETWORKS", f"{site.hostname}:{site.port}")
     fast = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "NEWSARCHIVE_PROGRESS_INTERVAL=0"]
     command = CrawlCommand(
-        data_dir=tmp_path, index=index, settings=[*fast, "NEWSARCHIVE_BULK_MAX_RETRIES=1"]
+        data_dir=tmp_path, alias=index, settings=[*fast, "NEWSARCHIVE_BULK_MAX_RETRIES=1"]
     )
     runner = CrawlRunner(command, RunStore(state_db_path(tmp_path)))
     expected = {

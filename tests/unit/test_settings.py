@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import tokenize
 from pathlib import Path
@@ -158,3 +159,13 @@ def test_the_listed_extraction_variables_are_the_ones_read(
 ) -> None:
     assert variable in ENVIRONMENT_ONLY
     assert getattr(ExtractLimits.from_env({variable: str(value)}), field) == value
+
+
+def test_search_and_serve_default_to_the_alias_a_crawl_writes() -> None:
+    """ClusterSettings reads NEWSARCHIVE_INDEX from the environment, the crawl from settings."""
+    from pipeline.index.client import DEFAULT_ALIAS, ClusterSettings
+
+    assert ClusterSettings.from_env({}).alias == DEFAULT_ALIAS
+    assert ClusterSettings.for_search({}).alias == DEFAULT_ALIAS
+    if "NEWSARCHIVE_INDEX" not in os.environ:  # the module reads it at import
+        assert settings.NEWSARCHIVE_INDEX == DEFAULT_ALIAS

@@ -39,8 +39,8 @@ TEMPLATES.env.globals.update(
 )
 
 
-def create_app(client: Elasticsearch, index: str) -> FastAPI:
-    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own)."""
+def create_app(client: Elasticsearch, alias: str) -> FastAPI:
+    """The ASGI app searching ``alias`` with ``client`` (injected: tests pass their own)."""
     app = FastAPI(
         title="newsarchive search",
         version=__version__,
@@ -61,7 +61,7 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
             health = client.cluster.health()
         except (ApiError, TransportError) as exc:
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "elasticsearch": health["status"], "index": index})
+        return JSONResponse({"status": "ok", "elasticsearch": health["status"], "index": alias})
 
     @app.get("/", response_class=HTMLResponse, summary="The search page")
     def page(request: Request) -> Response:
@@ -111,7 +111,7 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, summary="The document page")
     def doc_page(request: Request, doc_id: str) -> Response:
         try:
-            document = get_document(client, index, doc_id)
+            document = get_document(client, alias, doc_id)
         except (ApiError, TransportError) as exc:
             return _unavailable(request, exc)
         if document is None:
@@ -121,7 +121,7 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
     @app.get("/api/documents/{doc_id}", summary="One article with its copies and similar ones")
     def api_document(request: Request, doc_id: str) -> Response:
         try:
-            document = get_document(client, index, doc_id)
+            document = get_document(client, alias, doc_id)
         except (ApiError, TransportError) as exc:
             return _unavailable(request, exc)
         if document is None:
@@ -136,7 +136,7 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
             return _error(request, 400, "bad_parameter", message)
         try:
             search_request = request_from_params(_multi(request))
-            chunks = stream_export(client, index, search_request, fmt)
+            chunks = stream_export(client, alias, search_request, fmt)
             first = next(chunks, "")  # errors in the query surface here, before streaming
         except (QuerySyntaxError, ValueError) as exc:
             return _error(request, 400, _code(exc), str(exc))
@@ -152,7 +152,7 @@ def create_app(client: Elasticsearch, index: str) -> FastAPI:
     def _run_search(request: Request) -> tuple[SearchRequest, SearchResult] | Response:
         try:
             search_request = request_from_params(_multi(request))
-            return search_request, search(client, index, search_request)
+            return search_request, search(client, alias, search_request)
         except (QuerySyntaxError, ValueError) as exc:
             return _error(request, 400, _code(exc), str(exc))
         except IndexOutdatedError as exc:
