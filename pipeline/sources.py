@@ -129,7 +129,9 @@ class Source:
     follow_patterns: tuple[re.Pattern[str], ...] = ()
     deny_patterns: tuple[re.Pattern[str], ...] = ()
     selectors: Selectors = field(default_factory=Selectors)
-    boilerplate: tuple[re.Pattern[str], ...] = ()
+    # Extra junk-line patterns from the YAML key ``boilerplate:`` (the extractor's cleaning, not the
+    # per-source lines pipeline/boilerplate/ learns).
+    junk_patterns: tuple[re.Pattern[str], ...] = ()
     language: str | None = None
     max_pages: int | None = None
     schedule: str | None = None
@@ -450,7 +452,7 @@ def _parse_source(
         follow_patterns=_parse_patterns(merged.get("follow_patterns"), "follow_patterns", ctx),
         deny_patterns=_parse_patterns(merged.get("deny_patterns"), "deny_patterns", ctx),
         selectors=_parse_selectors(merged.get("selectors"), ctx),
-        boilerplate=_parse_patterns(merged.get("boilerplate"), "boilerplate", ctx),
+        junk_patterns=_parse_patterns(merged.get("boilerplate"), "boilerplate", ctx),
         language=_parse_language(merged.get("language"), ctx),
         max_pages=_parse_max_pages(merged.get("max_pages"), ctx),
         schedule=_parse_schedule(merged.get("schedule"), ctx),
