@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Dialog, Page, expect, sync_playwright
 from search_archive import Archive, build_archive
 
 from pipeline.index import drop_index
@@ -164,7 +164,8 @@ def test_search_filter_open_and_export(page: Page, service: str, tmp_path: Path)
         "Inspections Will Not Disarm Baghdad by Themselves"
     )
     expect(page.locator("#doc-body p")).to_have_count(5)
-    assert page.locator("#original").get_attribute("href", timeout=5000).startswith("http://")
+    original = page.locator("#original").get_attribute("href", timeout=5000)
+    assert original is not None and original.startswith("http://")
     expect(page.locator("#similar")).to_contain_text("Russia")
     _shot(page, "3-document")
 
@@ -190,7 +191,12 @@ def test_bad_query_and_markup_in_documents(page: Page, service: str) -> None:
     _shot(page, "5-bad-query")
 
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.fill("#q", "script alert")
     page.press("#q", "Enter")
     expect(page.locator(".hit h2")).to_contain_text("How One <script> Tag")

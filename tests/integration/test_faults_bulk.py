@@ -212,7 +212,7 @@ def test_one_rejected_document_in_500_is_parked_and_the_other_499_are_indexed(
 ) -> None:
     batch = [article(n) for n in range(500)]
     # A real mapping error from the real node: an object where a keyword is mapped.
-    batch[250] = article(250, date_source={"published": {"from": "json-ld"}})  # type: ignore[dict-item]
+    batch[250] = article(250, date_source={"published": {"from": "json-ld"}})
     writer = Writer(es_url, node, tmp_path)
     outcome = writer.write(batch)
     assert len(outcome.created) == 499

@@ -50,7 +50,7 @@ def test_jitter_defaults_to_a_tenth_of_the_period_capped_at_five_minutes() -> No
     assert Cadence.parse("10m").default_jitter() == 60
     assert Cadence.parse("1d").default_jitter() == 300
     assert Cadence.parse("@hourly").default_jitter() == 300
-    assert Cadence.parse("30m").trigger(jitter=7).jitter == 7  # type: ignore[attr-defined]
+    assert Cadence.parse("30m").trigger(jitter=7).jitter == 7
 
 
 def test_a_source_never_run_runs_at_once() -> None:
