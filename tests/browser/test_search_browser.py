@@ -46,7 +46,7 @@ CHROMIUM_ARGS = [
 def archive(es: Elasticsearch, es_url: str, fixture_site: FixtureSite) -> Iterator[Archive]:
     built = build_archive(es, es_url, fixture_site)
     yield built
-    drop_index(es, built.index)
+    drop_index(es, built.alias)
 
 
 def _free_port() -> int:
@@ -66,7 +66,7 @@ def service(
     cmd = [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port)]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [*cmd, "--index", archive.index], stdout=out, stderr=subprocess.STDOUT, env=env
+            [*cmd, "--index", archive.alias], stdout=out, stderr=subprocess.STDOUT, env=env
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -42,8 +42,8 @@ def crawl(
     drop_index(es, index)
 
 
-def _docs(es: Elasticsearch, index: str) -> dict[str, dict[str, Any]]:
-    found = es.search(index=index, size=1000, query={"match_all": {}})["hits"]["hits"]
+def _docs(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
+    found = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
     return {hit["_id"]: hit["_source"] for hit in found}
 
 

@@ -40,8 +40,8 @@ def proxy() -> Iterator[CrawlDelayProxy]:
         yield proxy
 
 
-def crawl(proxy: CrawlDelayProxy, es_url: str, index: str, data_dir: Path, *extra: str) -> None:
-    proc = crawl_process(proxy.base_url, es_url, index, data_dir, "solo", [*EAGER, *extra])
+def crawl(proxy: CrawlDelayProxy, es_url: str, alias: str, data_dir: Path, *extra: str) -> None:
+    proc = crawl_process(proxy.base_url, es_url, alias, data_dir, "solo", [*EAGER, *extra])
     proc.wait(timeout=120)
     assert proc.returncode == 0, (data_dir / "stderr").read_text(errors="replace")[-4000:]
 

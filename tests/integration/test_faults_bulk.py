@@ -74,7 +74,7 @@ def proxy(es_url: str) -> Iterator[FaultProxy]:
 @dataclasses.dataclass
 class Writer:
     url: str
-    index: str
+    alias: str
     tmp: Path
 
     def __post_init__(self) -> None:
@@ -88,7 +88,7 @@ class Writer:
                 return await write_batch(
                     client,
                     articles,
-                    alias=self.index,
+                    alias=self.alias,
                     dead_letter=self.dead,
                     retry=retry,
                     spool=self.spool,
@@ -109,14 +109,14 @@ class Writer:
         return asyncio.run(go())
 
 
-def exactly_once(es: Elasticsearch, index: str, articles: list[Article]) -> None:
+def exactly_once(es: Elasticsearch, alias: str, articles: list[Article]) -> None:
     """Every expected id present, nothing else, and no canonical URL stored twice."""
-    es.indices.refresh(index=index)
-    found = es.search(index=index, size=10_000, query={"match_all": {}}, source=False)
+    es.indices.refresh(index=alias)
+    found = es.search(index=alias, size=10_000, query={"match_all": {}}, source=False)
     ids = sorted(hit["_id"] for hit in found["hits"]["hits"])
     assert ids == sorted(a.id for a in articles)
     dupes = es.search(
-        index=index,
+        index=alias,
         size=0,
         aggs={"d": {"terms": {"field": "canonical_url", "min_doc_count": 2, "size": 10}}},
     )

@@ -242,12 +242,12 @@ def test_failing_closed_a_request_waits_for_redis_instead_of_going_out() -> None
 
 
 def run_fleet(
-    es: Elasticsearch, site_url: str, es_url: str, index: str, tmp_path: Path, extra: list[str]
+    es: Elasticsearch, site_url: str, es_url: str, alias: str, tmp_path: Path, extra: list[str]
 ) -> None:
     """Three crawler processes at once; each must finish cleanly."""
-    ensure_index(es, index)  # created once here, not raced by three first writers
+    ensure_index(es, alias)  # created once here, not raced by three first writers
     workers = [tmp_path / f"w{n}" for n in range(3)]
-    procs = [crawl_process(site_url, es_url, index, w, w.name, extra) for w in workers]
+    procs = [crawl_process(site_url, es_url, alias, w, w.name, extra) for w in workers]
     try:
         for proc, data_dir in zip(procs, workers, strict=True):
             proc.wait(timeout=180)

@@ -49,18 +49,18 @@ def article(slug: str, body: str, **changes: object) -> Article:
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 
 
-def write(es_url: str, index: str, articles: list[Article], dead: DeadLetterFile) -> BatchOutcome:
+def write(es_url: str, alias: str, articles: list[Article], dead: DeadLetterFile) -> BatchOutcome:
     async def go() -> BatchOutcome:
         client = make_async_client(ClusterSettings(url=es_url))
         try:
             outcome = await write_batch(
                 client,
                 articles,
-                alias=index,
+                alias=alias,
                 dead_letter=dead,
                 retry=RetryPolicy(max_retries=2, initial_backoff=0.1),
             )
-            await client.indices.refresh(index=index)
+            await client.indices.refresh(index=alias)
             return outcome
         finally:
             await client.close()

@@ -41,10 +41,10 @@ def newsarchive(*args: str, es_url: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def crawl_fixture_site(crawl_runner: Any, es_url: str, index: str, data_dir: Path) -> str:
+def crawl_fixture_site(crawl_runner: Any, es_url: str, alias: str, data_dir: Path) -> str:
     """Crawl the fixture site once into ``index``; its base URL (the site is gone afterwards)."""
     with FixtureSite() as site:
-        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=index, data_dir=data_dir)
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=data_dir)
         assert run.exit_code == 0, run.stderr[-3000:]
         return site.base_url
 

@@ -62,7 +62,7 @@ class Service:
     """A ``newsarchive schedule`` process and its log."""
 
     def __init__(
-        self, site: FixtureSite, es_url: str, index: str, data_dir: Path, sources: Path, *extra: str
+        self, site: FixtureSite, es_url: str, alias: str, data_dir: Path, sources: Path, *extra: str
     ) -> None:
         site_parts = urlsplit(site.base_url)
         env = {
@@ -82,7 +82,7 @@ class Service:
                 "--sources-file",
                 str(sources),
                 "--index",
-                index,
+                alias,
                 "--data-dir",
                 str(data_dir),
                 "--jitter",
