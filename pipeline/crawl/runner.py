@@ -10,6 +10,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from pipeline import settings as project_settings
 from pipeline.crawl.ledger import RunSummary, summarize
 from pipeline.crawl.spiders import spider_class_for
 from pipeline.crawl.spiders.source_spider import SourceSpider
@@ -38,9 +39,8 @@ def own_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     project's own names: the rest of the module (extensions, middlewares, the guarded resolver)
     would turn a bare test crawler into a full crawl.
     """
-    from pipeline import settings
-
-    own = {name: getattr(settings, name) for name in dir(settings) if _is_own_setting(name)}
+    module = project_settings
+    own = {name: getattr(module, name) for name in dir(module) if _is_own_setting(name)}
     return {**own, **(overrides or {})}
 
 
@@ -51,7 +51,7 @@ def _is_own_setting(name: str) -> bool:
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     """The project's Scrapy settings with per-run overrides applied on top."""
     settings = Settings()
-    settings.setmodule("pipeline.settings", priority="project")
+    settings.setmodule(project_settings, priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     # A Redis URL switches on distributed mode (scrapy-redis); without one this does nothing.
