@@ -41,6 +41,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode
 
 from pipeline.exceptions import ConfigError
+from pipeline.schedule.cadence import schedule_problem
 
 __all__ = [
     "SOURCES_ENV_VAR",
@@ -623,9 +624,6 @@ def _parse_schedule(value: object, ctx: _Context) -> str | None:
     The grammar is the scheduler's own (``pipeline.schedule.cadence``), so what loads here is what
     ``newsarchive schedule`` can run.
     """
-    # Imported here: pipeline.schedule's package imports its service, which imports this module.
-    from pipeline.schedule.cadence import schedule_problem
-
     schedule = _parse_str(value, "schedule", ctx)
     if not schedule:
         return None

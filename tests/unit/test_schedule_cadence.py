@@ -5,6 +5,8 @@ of a freshly started scheduler given what the run store remembers.
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -97,3 +99,15 @@ def test_what_sources_yaml_refuses_the_scheduler_refuses_too(text: str) -> None:
 def test_what_sources_yaml_accepts_the_scheduler_can_run(text: str) -> None:
     assert schedule_problem(text) is None
     assert Cadence.parse(text).trigger(jitter=0) is not None
+
+
+def test_reading_sources_does_not_load_the_scheduler() -> None:
+    """A crawl loads sources.yaml while its first requests are being timed (Crawl-delay): the
+    grammar it shares with the scheduler must not bring the service and the ES client along."""
+    code = (
+        "import sys, pipeline.sources; "
+        "print(sorted(m for m in ('pipeline.schedule.service', 'pipeline.schedule.runner', "
+        "'pipeline.index') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
