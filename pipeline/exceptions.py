@@ -85,9 +85,12 @@ class UnguardedResolverError(ConfigError, RuntimeError):
 
 
 class DiscoveryError(NewsArchiveError, ValueError):
-    """A feed or sitemap the crawler refuses to read; ``reason`` is the skip code it is left as."""
+    """A feed or sitemap the crawler refuses to read; ``reason`` is the skip code it is left as.
 
-    reason = "unreadable"
+    Each subclass sets its own; the spider falls back to ``bad_feed``/``bad_sitemap`` without one.
+    """
+
+    reason: str
 
 
 class DecompressionLimitError(DiscoveryError):
