@@ -42,7 +42,7 @@ def extract_options(source: Source | None, item: RawArticle) -> ExtractOptions:
     return ExtractOptions(
         body_selector=selectors.body,
         drop_selectors=selectors.drop,
-        boilerplate=source.boilerplate,
+        junk_patterns=source.junk_patterns,
         fetched_at=item.fetched_at,
         http_encoding=charset,
         language_hint=source.language,

@@ -54,13 +54,34 @@ EXTENSIONS = {
     "pipeline.health.extension.HealthRecorder": 130,
 }
 
-# newsarchive's own settings.
+# newsarchive's own settings. Each is declared here once, with its default; the components read
+# them without fallbacks of their own (as Scrapy's components read its default_settings), so a
+# crawler built without this module (tests, benchmarks) must load it: pipeline.crawl.runner's
+# crawl_settings() or own_settings(). tests/unit/test_settings.py fails on an undeclared one.
 NEWSARCHIVE_DATA_DIR = os.environ.get("NEWSARCHIVE_DATA_DIR", "var")
+# The alias articles are written to and searched (pipeline/index/schema.py: alias -> index).
 NEWSARCHIVE_INDEX = os.environ.get("NEWSARCHIVE_INDEX", "news")
+# False: crawl, extract and dedupe without writing to Elasticsearch (IndexPipeline not configured).
+NEWSARCHIVE_INDEX_ENABLED = True
 # 500: the fastest in benchmarks/index's sweep of 100/200/500/1000, for raw _bulk and the writer.
 NEWSARCHIVE_BULK_BATCH_SIZE = 500
 NEWSARCHIVE_BULK_MAX_RETRIES = 5
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
+# Pages larger than this are skipped as validate/too_large before extraction (bytes).
+NEWSARCHIVE_MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+# At most this many entries are read from one feed or sitemap (a hostile one can list millions).
+NEWSARCHIVE_MAX_DISCOVERY_ITEMS = 50_000
+# Learn each source's recurring lines (pipeline/boilerplate/) and strip them from articles.
+NEWSARCHIVE_LEARN_BOILERPLATE = True
+# Near-duplicate articles: Jaccard similarity of word 5-shingles at or above this (the value of
+# pipeline.index.neardup.THRESHOLD, which reprocess uses; a unit test keeps the two equal).
+NEWSARCHIVE_NEARDUP_THRESHOLD = 0.8
+# Keep an interrupted run's JOBDIR and continue it next time (the scheduler's runs; --resumable).
+NEWSARCHIVE_RESUMABLE = False
+# Incremental crawls (pipeline/crawl/state/): conditional GETs and feed/sitemap date skips from a
+# per-data-dir SQLite URL store, at NEWSARCHIVE_URL_STORE when set.
+NEWSARCHIVE_INCREMENTAL = True
+NEWSARCHIVE_URL_STORE = ""
 # extract() in this many worker processes (pipeline/extract/pool.py), so it neither stalls the
 # reactor nor leaves cores idle; 0 runs it inline. At most NEWSARCHIVE_EXTRACT_IN_FLIGHT pages are
 # handed to the workers at once (0: four per worker). See benchmarks/RESULTS.md for the gain.
@@ -70,7 +91,11 @@ NEWSARCHIVE_EXTRACT_IN_FLIGHT = 0
 # thread that paces the crawl (pipeline/extract/pool.py; gain in benchmarks/RESULTS.md).
 NEWSARCHIVE_EXTRACT_NICENESS = 10
 # Raw archive (pipeline/archive/): gzip WARC files under <data dir>/warc/<source>/ unless set.
+NEWSARCHIVE_WARC_ENABLED = True
 NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
+# A WARC file is closed and the next one started past this size (bytes; the value of
+# pipeline.archive.writer.DEFAULT_MAX_BYTES, the writer's own default; a test keeps them equal).
+NEWSARCHIVE_WARC_MAX_BYTES = 512 * 1024 * 1024
 # Distributed mode (pipeline/crawl/distributed/, docs/distributed.md): a Redis URL turns it on;
 # every worker of a run (same run name) shares one request queue and one seen-set there.
 NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")
@@ -123,6 +148,9 @@ SPIDER_MIDDLEWARES = {
 # Internal addresses (loopback, private, link-local, 100.64/10...) are refused at dial time unless
 # listed here: comma-separated CIDR or CIDR:PORT, e.g. "127.0.0.1:8765" for the fixture site.
 NEWSARCHIVE_ALLOWED_NETWORKS = os.environ.get("NEWSARCHIVE_ALLOWED_NETWORKS", "")
+# Longer URLs are refused as url_too_long: what browsers and Scrapy's URLLENGTH_LIMIT have used
+# (pipeline.crawl.safety.netpolicy.DEFAULT_MAX_URL_LENGTH, AddressPolicy's own; a test keeps them
+# equal).
 NEWSARCHIVE_MAX_URL_LENGTH = 2083
 TWISTED_DNS_RESOLVER = "pipeline.crawl.safety.resolver.GuardedResolver"
 # Only http(s): Scrapy would otherwise fetch file://, ftp://, s3:// and data: URLs.

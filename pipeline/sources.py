@@ -41,6 +41,7 @@ from yaml.constructor import ConstructorError
 from yaml.nodes import MappingNode, ScalarNode
 
 from pipeline.exceptions import ConfigError
+from pipeline.schedule.cadence import interval_seconds, schedule_problem
 
 __all__ = [
     "SOURCES_ENV_VAR",
@@ -64,13 +65,6 @@ _DOMAIN_RE = re.compile(
     r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*"
     r"|\[[0-9a-f:.]+\])(?::\d{1,5})?"
 )
-_INTERVAL_RE = re.compile(r"[1-9]\d*[smhd]")
-_CRON_MACROS = frozenset(
-    {"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
-)
-# (lowest, highest) value of the five cron fields: minute, hour, day of month, month, weekday.
-_CRON_RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
-_CRON_FIELD_RE = re.compile(r"[0-9A-Za-z*,/?-]+")
 _VAR_RE = re.compile(r"\$\$\{|\$\{([^}]*)\}|\$\{")
 _VAR_BODY_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?", re.DOTALL)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -151,7 +145,9 @@ class Source:
     follow_patterns: tuple[re.Pattern[str], ...] = ()
     deny_patterns: tuple[re.Pattern[str], ...] = ()
     selectors: Selectors = field(default_factory=Selectors)
-    boilerplate: tuple[re.Pattern[str], ...] = ()
+    # Extra junk-line patterns from the YAML key ``boilerplate:`` (the extractor's cleaning, not the
+    # per-source lines pipeline/boilerplate/ learns).
+    junk_patterns: tuple[re.Pattern[str], ...] = ()
     language: str | None = None
     max_pages: int | None = None
     schedule: str | None = None
@@ -473,7 +469,7 @@ def _parse_source(
         follow_patterns=_parse_patterns(merged.get("follow_patterns"), "follow_patterns", ctx),
         deny_patterns=_parse_patterns(merged.get("deny_patterns"), "deny_patterns", ctx),
         selectors=_parse_selectors(merged.get("selectors"), ctx),
-        boilerplate=_parse_patterns(merged.get("boilerplate"), "boilerplate", ctx),
+        junk_patterns=_parse_patterns(merged.get("boilerplate"), "boilerplate", ctx),
         language=_parse_language(merged.get("language"), ctx),
         max_pages=_parse_max_pages(merged.get("max_pages"), ctx),
         schedule=_parse_schedule(merged.get("schedule"), ctx),
@@ -642,28 +638,13 @@ def _parse_max_pages(value: object, ctx: _Context) -> int | None:
 def _parse_schedule(value: object, ctx: _Context) -> str | None:
     """Accept an interval (``30m``, ``6h``, ``1d``, ``45s``), a cron macro or a 5-field cron line.
 
-    Only the shape and the numeric ranges are checked: the scheduler that interprets the value
-    does not exist yet, and a plausible-looking value is what a reader of this file needs.
+    The grammar is the scheduler's own (``pipeline.schedule.cadence``), so what loads here is what
+    ``newsarchive schedule`` can run.
     """
     schedule = _parse_str(value, "schedule", ctx)
     if not schedule:
         return None
-    if _INTERVAL_RE.fullmatch(schedule) or schedule.lower() in _CRON_MACROS:
-        return schedule
-    fields = schedule.split()
-    problem = None
-    if len(fields) != 5:
-        problem = f"a cron expression has 5 fields, this has {len(fields)}"
-    else:
-        for text, (low, high) in zip(fields, _CRON_RANGES, strict=True):
-            if not _CRON_FIELD_RE.fullmatch(text):
-                problem = f"bad cron field {text!r}"
-                break
-            # Step values (after '/') are counts, not positions, so they are not range-checked.
-            positions = re.findall(r"(?<![/\d])\d+", text)
-            if any(not low <= int(n) <= high for n in positions):
-                problem = f"cron field {text!r} is outside {low}-{high}"
-                break
+    problem = schedule_problem(schedule)
     if problem:
         ctx.fail(
             f"invalid schedule {schedule!r}: {problem}; use an interval such as '30m' or "
@@ -697,27 +678,19 @@ def _parse_poll(value: object, schedule: object, ctx: _Context) -> Poll | None:
         ("max", settings.NEWSARCHIVE_POLL_MAX),
     ):
         text = value.get(key, default)
-        if not isinstance(text, str) or not _INTERVAL_RE.fullmatch(text.strip()):
+        seconds = interval_seconds(text) if isinstance(text, str) else None
+        if seconds is None:
             ctx.fail(f"expected an interval such as '10m' or '1d', got {text!r}", "poll", f".{key}")
-        bounds.append(_interval_seconds(text.strip()))
+        bounds.append(seconds)
     if bounds[0] > bounds[1]:
         ctx.fail("min is longer than max", "poll")
-    if (
-        isinstance(schedule, str)
-        and schedule.strip()
-        and not _INTERVAL_RE.fullmatch(schedule.strip())
-    ):
+    if isinstance(schedule, str) and schedule.strip() and interval_seconds(schedule) is None:
         ctx.fail(
             "poll adapts an interval; give schedule as an interval (the first one) or leave "
             "it out, not a cron line",
             "schedule",
         )
     return Poll(bounds[0], bounds[1])
-
-
-def _interval_seconds(text: str) -> float:
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    return float(int(text[:-1]) * units[text[-1]])
 
 
 # --- helpers -------------------------------------------------------------------------------

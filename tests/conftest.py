@@ -48,13 +48,13 @@ def es(es_url: str) -> Iterator[Elasticsearch]:
 
 
 @pytest.fixture
-def index_prefix(es: Elasticsearch) -> Iterator[str]:
+def alias(es: Elasticsearch) -> Iterator[str]:
     """A fresh alias (and versioned index) per test, removed afterwards."""
     from pipeline.index import drop_index
 
-    prefix = f"test-{uuid.uuid4().hex[:10]}"
-    yield prefix
-    drop_index(es, prefix)
+    name = f"test-{uuid.uuid4().hex[:10]}"
+    yield name
+    drop_index(es, name)
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +96,7 @@ def run_crawl_process(
     *,
     site_url: str,
     es_url: str,
-    index: str,
+    alias: str,
     data_dir: Path,
     source: str = "demo",
     extra: list[str] | None = None,
@@ -126,7 +126,7 @@ def run_crawl_process(
         source,
         "--json",
         "--index",
-        index,
+        alias,
         "--data-dir",
         str(data_dir),
         "-s",

@@ -123,7 +123,9 @@ def article_html(base: str, story: Story, n: int) -> bytes:
     ).encode()
 
 
-def listing_html(base: str, title: str, links: list[str], extra_head: str = "") -> bytes:
+def listing_html(
+    base: str, title: str, links: list[tuple[str, str]], extra_head: str = ""
+) -> bytes:
     items = "".join(f'<li><a href="{href}">{escape(text)}</a></li>' for href, text in links)
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
@@ -133,7 +135,9 @@ def listing_html(base: str, title: str, links: list[str], extra_head: str = "") 
 
 
 def furniture_pages(base: str) -> dict[str, Reply]:
-    page = lambda title: Reply(body=listing_html(base, title, []))  # noqa: E731
+    def page(title: str) -> Reply:
+        return Reply(body=listing_html(base, title, []))
+
     return {
         "/about/": page("About us"),
         "/privacy/": page("Privacy"),

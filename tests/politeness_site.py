@@ -27,7 +27,7 @@ PAGES_PER_WORKER = 8
 
 
 def crawl_process(
-    site_url: str, es_url: str, index: str, data_dir: Path, worker: str, extra: list[str]
+    site_url: str, es_url: str, alias: str, data_dir: Path, worker: str, extra: list[str]
 ) -> subprocess.Popen[bytes]:
     """One ``newsarchive crawl`` of the demo source; its User-Agent names the worker.
 
@@ -43,7 +43,7 @@ def crawl_process(
     }
     command = [
         sys.executable, "-m", "pipeline.cli", "crawl", "--source", "demo", "--json",
-        "--index", index, "--data-dir", str(data_dir),
+        "--index", alias, "--data-dir", str(data_dir),
         "-s", f"USER_AGENT=newsarchive-test/{worker}",
         "-s", "DOWNLOAD_DELAY_JITTER=0",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",

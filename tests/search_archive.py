@@ -39,7 +39,7 @@ from pipeline.local.fixture_site.outlets import OUTLETS, OutletSite
 
 @dataclass
 class Archive:
-    index: str
+    alias: str
     by_url: dict[str, Article] = field(default_factory=dict)
 
     def by_source(self, source: str) -> list[Article]:
@@ -66,7 +66,7 @@ def fetch_article(url: str, source: str) -> Article:
 
 
 def index_batches(
-    es_url: str, index: str, batches: list[list[Article]], *, fresh_writer: bool = False
+    es_url: str, alias: str, batches: list[list[Article]], *, fresh_writer: bool = False
 ) -> None:
     """Assign near-duplicate groups and bulk-write each batch, refreshing in between.
 
@@ -83,10 +83,10 @@ def index_batches(
                 for batch in batches:
                     if fresh_writer:
                         neardup = NearDuplicateIndex()
-                    await neardup.assign(client, index, batch)
-                    outcome = await write_batch(client, batch, index=index, dead_letter=dead)
+                    await neardup.assign(client, alias, batch)
+                    outcome = await write_batch(client, batch, alias=alias, dead_letter=dead)
                     assert not outcome.parked, outcome.parked
-                    await client.indices.refresh(index=index)
+                    await client.indices.refresh(index=alias)
             finally:
                 await client.close()
 

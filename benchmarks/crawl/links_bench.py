@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 
 from bench import SOURCE  # noqa: E402
 
+from pipeline.crawl.runner import own_settings  # noqa: E402
 from pipeline.crawl.spiders.source_spider import spider_class_for  # noqa: E402
 from pipeline.sources import load_sources  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> None:
         fh.flush()
         [source] = load_sources(Path(fh.name))
     spider_cls = spider_class_for(source)
-    crawler = get_crawler(spider_cls)
+    crawler = get_crawler(spider_cls, own_settings())
     spider = spider_cls.from_crawler(crawler)
     rows = bench_site.build(args.pages)
     responses = []

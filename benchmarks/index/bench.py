@@ -133,7 +133,7 @@ async def _write_batches(
                     t0 = time.perf_counter()
                     await near.assign(client, index, batch)
                     near_s += time.perf_counter() - t0
-                outcome = await write_batch(client, batch, index=index, dead_letter=dead)
+                outcome = await write_batch(client, batch, alias=index, dead_letter=dead)
                 if outcome.parked or outcome.spooled:
                     raise RuntimeError(f"write_batch parked/spooled: {outcome.parked[:1]}")
             return time.perf_counter() - started, near_s

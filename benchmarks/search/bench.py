@@ -68,7 +68,7 @@ QUERY_MIX: list[tuple[str, str, dict[str, Any]]] = [
 
 def _settings(index: str) -> ClusterSettings:
     base = ClusterSettings.from_env()
-    return ClusterSettings(**{**base.__dict__, "index_prefix": index, "request_timeout": 120})
+    return ClusterSettings(**{**base.__dict__, "alias": index, "request_timeout": 120})
 
 
 def build(index: str, count: int) -> dict[str, Any]:
@@ -94,7 +94,7 @@ def build(index: str, count: int) -> dict[str, Any]:
                         t0 = time.perf_counter()
                         await neardup.assign(client, index, batch)
                         fingerprint_s += time.perf_counter() - t0
-                        outcome = await write_batch(client, batch, index=index, dead_letter=dead)
+                        outcome = await write_batch(client, batch, alias=index, dead_letter=dead)
                         written += len(batch)
                         parked += len(outcome.parked)
                         batch = []

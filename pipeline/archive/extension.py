@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from pipeline.archive.writer import DEFAULT_MAX_BYTES, RotatingWarcWriter, warc_root
+from pipeline.archive.writer import RotatingWarcWriter, warc_root
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +34,12 @@ class WarcArchive:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchive:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_WARC_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_WARC_ENABLED"):
             raise NotConfigured("WARC archive disabled by NEWSARCHIVE_WARC_ENABLED")
         root = settings.get("NEWSARCHIVE_WARC_DIR") or warc_root(
-            settings.get("NEWSARCHIVE_DATA_DIR", "var")
+            settings.get("NEWSARCHIVE_DATA_DIR")
         )
-        max_bytes = settings.getint("NEWSARCHIVE_WARC_MAX_BYTES", DEFAULT_MAX_BYTES)
+        max_bytes = settings.getint("NEWSARCHIVE_WARC_MAX_BYTES")
         ext = cls(crawler, Path(root), max_bytes)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(ext.response_received, signal=signals.response_received)

@@ -50,7 +50,7 @@ class CrawlDelayMiddleware:
         settings = crawler.settings
         if settings.get("NEWSARCHIVE_FLEET_REDIS_URL") or settings.get("NEWSARCHIVE_REDIS_URL"):
             raise NotConfigured("fleet politeness honours Crawl-delay for the whole fleet")
-        max_delay = settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY", 60.0)
+        max_delay = settings.getfloat("NEWSARCHIVE_MAX_CRAWL_DELAY")
         if max_delay <= 0:
             raise NotConfigured("NEWSARCHIVE_MAX_CRAWL_DELAY is 0: Crawl-delay ignored")
         agent = settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or ""

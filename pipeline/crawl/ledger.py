@@ -69,7 +69,7 @@ class RunLedger:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR"))
         name = getattr(crawler.spidercls, "name", None) or "crawl"
         # Decided now, before item pipelines open, so they can put their files (dead letters) here.
         self.run_dir = run_dir_for(data_dir, name, datetime.now(UTC))

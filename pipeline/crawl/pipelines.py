@@ -32,7 +32,7 @@ from pipeline.index import (
     make_client,
     write_batch,
 )
-from pipeline.index.neardup import THRESHOLD, Fingerprint, NearDuplicateIndex
+from pipeline.index.neardup import Fingerprint, NearDuplicateIndex
 from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
 
@@ -46,7 +46,7 @@ class ValidatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.max_bytes = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLE_BYTES", 5 * 1024 * 1024)
+        self.max_bytes = crawler.settings.getint("NEWSARCHIVE_MAX_ARTICLE_BYTES")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
@@ -74,14 +74,14 @@ class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         # Learned site boilerplate (pipeline/boilerplate/): observed and stripped per source.
-        self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR", "var"))
-        self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE", True)
+        self.data_dir = Path(crawler.settings.get("NEWSARCHIVE_DATA_DIR"))
+        self.learn = crawler.settings.getbool("NEWSARCHIVE_LEARN_BOILERPLATE")
         self.store: BoilerplateStore | None = None
         self.learners = SourceLearners(None)
         # extract() in worker processes (pipeline.extract.pool); 0 = inline, in the reactor thread.
-        self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS", 0)
-        self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT", 0)
-        self.niceness = crawler.settings.getint("NEWSARCHIVE_EXTRACT_NICENESS", 0)
+        self.workers = crawler.settings.getint("NEWSARCHIVE_EXTRACT_WORKERS")
+        self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT")
+        self.niceness = crawler.settings.getint("NEWSARCHIVE_EXTRACT_NICENESS")
         self.pool: ExtractPool | None = None
 
     @classmethod
@@ -159,21 +159,19 @@ class IndexPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_INDEX_ENABLED", True):
+        if not settings.getbool("NEWSARCHIVE_INDEX_ENABLED"):
             raise NotConfigured("indexing disabled by NEWSARCHIVE_INDEX_ENABLED")
         self.crawler = crawler
         self.cluster = ClusterSettings.from_env()
-        prefix = settings.get("NEWSARCHIVE_INDEX")
-        if prefix:
-            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "index_prefix": prefix})
-        self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE", 200)
-        self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES", 5))
-        self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR", "var"))
+        alias = settings.get("NEWSARCHIVE_INDEX")
+        if alias:
+            self.cluster = ClusterSettings(**{**self.cluster.__dict__, "alias": alias})
+        self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE")
+        self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES"))
+        self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
         self.buffer: list[Article] = []
         self.lock = asyncio.Lock()
-        self.neardup = NearDuplicateIndex(
-            settings.getfloat("NEWSARCHIVE_NEARDUP_THRESHOLD", THRESHOLD)
-        )
+        self.neardup = NearDuplicateIndex(settings.getfloat("NEWSARCHIVE_NEARDUP_THRESHOLD"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IndexPipeline:
@@ -184,7 +182,7 @@ class IndexPipeline:
         self.cluster = ClusterSettings(**{**self.cluster.__dict__, "url": url})
         try:
             with make_client(self.cluster) as client:
-                ensure_index(client, self.cluster.index_prefix)
+                ensure_index(client, self.cluster.alias)
         except (ApiError, TransportError) as exc:
             if _is_request_error(exc):
                 # A 4xx other than 429 is our mistake (e.g. an invalid index name), not an outage:
@@ -197,7 +195,7 @@ class IndexPipeline:
         self.dead_letter = DeadLetterFile(Path(run_dir) / "dead-letter.jsonl")
         self.crawler.stats.set_value(f"{STAT_PREFIX}/dead_letter_file", str(self.dead_letter.path))
         self.spool = Spool(Path(run_dir) / SPOOL_NAME)
-        log.info("indexing into %s at %s", self.cluster.index_prefix, url)
+        log.info("indexing into %s at %s", self.cluster.alias, url)
 
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
@@ -213,13 +211,13 @@ class IndexPipeline:
                 return
             # Syndicated copies join the group of the copy already indexed (pipeline.index.neardup).
             try:
-                await self.neardup.assign(self.client, self.cluster.index_prefix, batch)
+                await self.neardup.assign(self.client, self.cluster.alias, batch)
             except (ApiError, TransportError) as exc:  # cluster away: the batch is spooled below
                 log.warning("near-duplicate lookup failed: %s", exc)
             outcome = await write_batch(
                 self.client,
                 batch,
-                index=self.cluster.index_prefix,
+                alias=self.cluster.alias,
                 dead_letter=self.dead_letter,
                 retry=self.retry,
                 spool=self.spool,
@@ -256,7 +254,7 @@ class IndexPipeline:
             return  # open_spider failed before any client existed: nothing to flush or close
         try:
             await self.flush()
-            await self.client.indices.refresh(index=self.cluster.index_prefix)
+            await self.client.indices.refresh(index=self.cluster.alias)
         except (ApiError, TransportError) as exc:
             log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)
         finally:

@@ -24,7 +24,7 @@ class Progress:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Progress:
-        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL", 10.0)
+        interval = crawler.settings.getfloat("NEWSARCHIVE_PROGRESS_INTERVAL")
         if interval <= 0:
             raise NotConfigured("progress lines disabled")
         ext = cls(crawler, interval)

@@ -10,6 +10,7 @@ from typing import Any
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
+from pipeline import settings as project_settings
 from pipeline.crawl.ledger import RunSummary, summarize
 from pipeline.crawl.spiders import spider_class_for
 from pipeline.crawl.spiders.source_spider import SourceSpider
@@ -30,10 +31,27 @@ def _resumable(spidercls: type[SourceSpider], jobdir: Path) -> type[SourceSpider
     return type(spidercls.__name__, (spidercls,), {"custom_settings": custom})
 
 
+def own_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """newsarchive's own settings (``NEWSARCHIVE_*``) with their defaults, overrides on top.
+
+    The components read these without fallbacks, so a crawler built without the settings module
+    (``scrapy.utils.test.get_crawler`` in tests and benchmarks) gets them from here. Only the
+    project's own names: the rest of the module (extensions, middlewares, the guarded resolver)
+    would turn a bare test crawler into a full crawl.
+    """
+    module = project_settings
+    own = {name: getattr(module, name) for name in dir(module) if _is_own_setting(name)}
+    return {**own, **(overrides or {})}
+
+
+def _is_own_setting(name: str) -> bool:
+    return name.startswith("NEWSARCHIVE_") and name.isupper()
+
+
 def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     """The project's Scrapy settings with per-run overrides applied on top."""
     settings = Settings()
-    settings.setmodule("pipeline.settings", priority="project")
+    settings.setmodule(project_settings, priority="project")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
     # A Redis URL switches on distributed mode (scrapy-redis); without one this does nothing.
@@ -64,8 +82,8 @@ def run_crawls(
     # the source continues it instead of starting over; a finished run removes it, because the
     # seen-request fingerprints kept there would otherwise filter out every URL of the next run.
     # A JOBDIR left by a killed process is discarded instead (pipeline.crawl.state.jobdir).
-    resumable = settings.getbool("NEWSARCHIVE_RESUMABLE", False)
-    data_dir = settings.get("NEWSARCHIVE_DATA_DIR", "var")
+    resumable = settings.getbool("NEWSARCHIVE_RESUMABLE")
+    data_dir = settings.get("NEWSARCHIVE_DATA_DIR")
     process = CrawlerProcess(settings)
     crawlers: list[Crawler] = []
     for source in sources:

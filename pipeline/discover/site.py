@@ -22,16 +22,12 @@ from pipeline.discover.entrypoints import (
 )
 from pipeline.discover.fetch import Fetcher, Refusal
 from pipeline.discover.shapes import Proposal, UrlKind, classify, propose
-from pipeline.exceptions import NewsArchiveError
+from pipeline.exceptions import StartPageUnreadable
 
 __all__ = ["Discovery", "EntryPoint", "discover", "same_site"]
 
 MAX_CHILD_SITEMAPS = 3
 MAX_ITEMS = 5000  # entries read from one feed or sitemap; the shapes need a sample, not all
-
-
-class DiscoveryError(NewsArchiveError):
-    """The page itself could not be read: nothing to discover from."""
 
 
 @dataclass
@@ -86,7 +82,7 @@ def discover(
             if page is not None
             else "; ".join(f"{r.reason}: {r.detail}" for r in fetcher.refusals[-1:])
         )
-        raise DiscoveryError(f"cannot read {url}: {why}")
+        raise StartPageUnreadable(f"cannot read {url}: {why}")
     start = page.url
     found = page_links(page.body, start)
     run = _Run(fetcher, start, max_size)

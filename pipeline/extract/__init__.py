@@ -1,10 +1,10 @@
 """Turn one HTML page into clean article text and metadata.
 
 ``extract(html, url, options)`` is the whole public surface; the modules behind it each own
-one step: ``decode`` (bytes to text), ``parse`` (text to tree), ``clean`` and ``hints``
+one step: ``decode`` (bytes to text), ``parse`` (text to tree), ``clean`` and ``purpose``
 (remove page furniture), ``blocks`` and ``content`` (find the article's container),
 ``soup`` (BeautifulSoup cleans the container and collects its paragraphs; ``souptree``
-builds its tree from lxml, leaving out what ``prune`` judges furniture), ``boilerplate``
+builds its tree from lxml, leaving out what ``prune`` judges furniture), ``junk``
 (junk lines), and ``metadata`` with ``titles``, ``authors``, ``dates``, ``jsonld`` and
 ``language``; ``attribution`` reads op-ed trailers and ``kinds`` the article type.
 """

@@ -50,7 +50,7 @@ class ExtractOptions:
 
     body_selector: str | None = None  # CSS of the element(s) holding the article text
     drop_selectors: tuple[str, ...] = ()  # CSS of extra elements to remove before selection
-    boilerplate: tuple[re.Pattern[str], ...] = ()  # extra junk-line patterns (``search``)
+    junk_patterns: tuple[re.Pattern[str], ...] = ()  # the source's extra junk lines (``search``)
     fetched_at: datetime | None = None  # relative dates count back from it; no date after it
     http_encoding: str | None = None  # charset from the HTTP Content-Type header
     language_hint: str | None = None  # the source's language, used when the page declares none
@@ -122,7 +122,7 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
         cleaned.body,
         ContentOptions(
             body_selector=options.body_selector,
-            boilerplate=options.boilerplate,
+            junk_patterns=options.junk_patterns,
             title=meta.title,
             jsonld_body=meta.jsonld_body,
         ),

@@ -90,7 +90,7 @@ class ContentOptions:
     """What content selection needs from the caller: per-source hints and known texts."""
 
     body_selector: str | None = None
-    boilerplate: tuple[re.Pattern[str], ...] = ()
+    junk_patterns: tuple[re.Pattern[str], ...] = ()
     title: str = ""
     jsonld_body: str = ""
 
@@ -152,7 +152,7 @@ def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[
     for index, block in enumerate(blocks):
         if is_link_list(block) or index in teasers:
             continue
-        text = remove_boilerplate_lines(block.text, options.boilerplate)
+        text = remove_boilerplate_lines(block.text, options.junk_patterns)
         if not text:
             continue
         key = compact_key(text)
@@ -220,7 +220,7 @@ def _prefer_jsonld(paragraphs: list[str], options: ContentOptions) -> list[str]:
     if not options.jsonld_body:
         return paragraphs
     lines = [squash(line) for line in options.jsonld_body.splitlines()]
-    fallback = [remove_boilerplate_lines(line, options.boilerplate) for line in lines]
+    fallback = [remove_boilerplate_lines(line, options.junk_patterns) for line in lines]
     fallback = [line for line in fallback if line]
     dom_chars = sum(len(p) for p in paragraphs)
     if dom_chars < JSONLD_SHARE * sum(len(p) for p in fallback):

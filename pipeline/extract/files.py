@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline.exceptions import ExtractionError
-from pipeline.extract.api import ExtractedPage, ExtractOptions, extract
+from pipeline.extract.api import ExtractedPage, ExtractOptions
+from pipeline.extract.api import extract as extract  # re-exported: tests spy on it here
 
 __all__ = ["all_paths", "extract_file", "extract_files", "page_record"]
 

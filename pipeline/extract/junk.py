@@ -4,7 +4,7 @@ Some furniture carries no telling class name: a push-notification prompt in a pl
 "Advertisement" labels between paragraphs, "Last Updated: 07/27/2016" stamps glued next to the
 headline, "Read more:" teasers inside the body. They are recognised by their wording. Every
 pattern must match a whole line, so prose that merely mentions a newsletter or cookies stays.
-Sources add their own patterns through ``ExtractOptions.boilerplate`` (matched with
+Sources add their own patterns through ``ExtractOptions.junk_patterns`` (matched with
 ``search``, i.e. anywhere in the line, because a source's config names its own known junk).
 """
 

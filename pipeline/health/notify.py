@@ -19,16 +19,14 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline import settings
 from pipeline.crawl.safety.netpolicy import AddressPolicy
+from pipeline.exceptions import WebhookRefused
 from pipeline.health.alerts import Alert
 
 log = logging.getLogger("pipeline.health")
 
 TIMEOUT = 10.0
-
-
-class WebhookRefused(Exception):
-    """The webhook URL is not one this process may call, or the call failed."""
 
 
 def log_alerts(alerts: Sequence[Alert]) -> None:
@@ -49,7 +47,7 @@ def alert_body(source: str, alerts: Sequence[Alert]) -> dict[str, Any]:
 
 def post_webhook(url: str, body: dict[str, Any], allowed_networks: str) -> int:
     """POST ``body`` as JSON to ``url``; the HTTP status. Raises ``WebhookRefused``."""
-    policy = AddressPolicy.from_settings(allowed_networks)
+    policy = AddressPolicy.from_settings(allowed_networks, settings.NEWSARCHIVE_MAX_URL_LENGTH)
     refused = policy.url_refusal(url)
     if refused is not None:
         raise WebhookRefused(f"webhook {url!r} refused: {refused}")

@@ -50,7 +50,8 @@ def after_run(data_dir: Path, source: str, run_dir: str | None) -> list[Alert]:
     [state] = check(data_dir, source)
     if not state.runs or not run_dir or state.runs[-1].run_dir != run_dir or not state.alerts:
         return []
-    from pipeline.health.notify import WebhookRefused, alert_body, log_alerts, post_webhook
+    from pipeline.exceptions import WebhookRefused
+    from pipeline.health.notify import alert_body, log_alerts, post_webhook
 
     log_alerts(state.alerts)
     url = str(settings.NEWSARCHIVE_HEALTH_WEBHOOK_URL)

@@ -50,12 +50,12 @@ class BatchOutcome:
     spooled: list[tuple[str, str]] = field(default_factory=list)  # (id, reason)
 
 
-def to_actions(articles: Iterable[Article], index: str) -> Iterator[dict[str, Any]]:
+def to_actions(articles: Iterable[Article], alias: str) -> Iterator[dict[str, Any]]:
     """Bulk ``index`` actions with deterministic ids, so a re-sent batch cannot duplicate."""
     for article in articles:
         yield {
             "_op_type": "index",
-            "_index": index,
+            "_index": alias,
             "_id": article.id,
             "_source": article.to_document(),
             **version_of(article),
@@ -85,13 +85,13 @@ class StoredState:
 
 
 async def stored_states(
-    client: AsyncElasticsearch, index: str, ids: Sequence[str]
+    client: AsyncElasticsearch, alias: str, ids: Sequence[str]
 ) -> dict[str, StoredState]:
     """Hash, dates and revision of each id that exists: one round trip per batch, not per item."""
     if not ids:
         return {}
     response = await client.mget(
-        index=index,
+        index=alias,
         ids=list(ids),
         source_includes=[
             "content_hash",
@@ -190,7 +190,7 @@ async def write_batch(
     client: AsyncElasticsearch,
     articles: Sequence[Article],
     *,
-    index: str,
+    alias: str,
     dead_letter: DeadLetterFile,
     retry: RetryPolicy | None = None,
     spool: Spool | None = None,
@@ -199,11 +199,11 @@ async def write_batch(
     retry = retry or RetryPolicy()
     parts = _parts(articles)
     if len(parts) == 1:
-        outcome = await _write_part(client, articles, index, dead_letter, retry, spool)
+        outcome = await _write_part(client, articles, alias, dead_letter, retry, spool)
     else:
         outcome = _merged(
             await asyncio.gather(
-                *(_write_part(client, part, index, dead_letter, retry, spool) for part in parts)
+                *(_write_part(client, part, alias, dead_letter, retry, spool) for part in parts)
             )
         )
     if outcome.spooled and spool is not None:
@@ -244,7 +244,7 @@ def _merged(outcomes: Sequence[BatchOutcome]) -> BatchOutcome:
 async def _write_part(
     client: AsyncElasticsearch,
     articles: Sequence[Article],
-    index: str,
+    alias: str,
     dead_letter: DeadLetterFile,
     retry: RetryPolicy,
     spool: Spool | None,
@@ -252,7 +252,7 @@ async def _write_part(
     """Look up the stored states of ``articles``, then deliver what is new or changed."""
     outcome = BatchOutcome()
     try:
-        known = await stored_states(client, index, [a.id for a in articles])
+        known = await stored_states(client, alias, [a.id for a in articles])
     except (ApiError, TransportError) as exc:
         # Without the lookup we cannot tell unchanged from changed: write everything (idempotent).
         log.warning("content-hash lookup failed, writing the whole batch: %s", exc)
@@ -270,7 +270,7 @@ async def _write_part(
     # The revision history (pipeline.revisions) keeps the text being replaced before it goes.
     changes = await record_changes(
         client,
-        index,
+        alias,
         [(a, Stored(s.revision, _parse(s.changed_at) or a.fetched_at)) for a, s in changed],
     )
     for article, stored in changed:
@@ -282,7 +282,7 @@ async def _write_part(
             outcome.revised.append(article.id)
     by_id = {a.id: a for a in pending}
     backoff = Backoff(retry.max_retries, retry.initial_backoff, retry.max_backoff)
-    async for d in deliver(client, list(to_actions(pending, index)), backoff):
+    async for d in deliver(client, list(to_actions(pending, alias)), backoff):
         doc_id = d.doc_id
         if d.kind == OK:
             (outcome.created if d.result == "created" else outcome.updated).append(doc_id)
@@ -299,7 +299,7 @@ async def _write_part(
         refused = by_id.get(doc_id)
         dead_letter.park(
             doc_id=doc_id,
-            index=index,
+            index=alias,
             document=refused.to_document() if refused else d.action["_source"],
             reason=d.reason,
             status=d.status,

@@ -18,7 +18,9 @@ from elasticsearch.serializer import JsonSerializer, NdjsonSerializer, Serialize
 from pipeline.index.access import check_tls, credentials_from_env, describe, warn_plaintext
 from pipeline.index.secrets import install_log_redaction
 
-DEFAULT_INDEX_PREFIX = "news"
+# The alias when NEWSARCHIVE_INDEX is unset (pipeline.settings.NEWSARCHIVE_INDEX; a test keeps
+# the two equal): search and serve read the environment, not the Scrapy settings.
+DEFAULT_ALIAS = "news"
 
 
 @dataclass(frozen=True, repr=False)
@@ -35,7 +37,7 @@ class ClusterSettings:
     password: str | None = None
     ca_file: str | None = None
     verify_certs: bool = True
-    index_prefix: str = DEFAULT_INDEX_PREFIX
+    alias: str = DEFAULT_ALIAS  # what writers and searchers name; never the versioned index
     request_timeout: float = 30.0
     insecure_tls: bool = False  # accept verify_certs=False for a remote https cluster
 
@@ -44,9 +46,7 @@ class ClusterSettings:
         """The writer's settings: ``ELASTICSEARCH_*`` variables (``pipeline.index.access``)."""
         install_log_redaction()
         e = os.environ if env is None else env
-        return cls(
-            **credentials_from_env(e), index_prefix=e.get("NEWSARCHIVE_INDEX", DEFAULT_INDEX_PREFIX)
-        )
+        return cls(**credentials_from_env(e), alias=e.get("NEWSARCHIVE_INDEX", DEFAULT_ALIAS))
 
     @classmethod
     def for_search(cls, env: Mapping[str, str] | None = None) -> ClusterSettings:
@@ -56,7 +56,7 @@ class ClusterSettings:
         e = os.environ if env is None else env
         return cls(
             **credentials_from_env(e, role="search"),
-            index_prefix=e.get("NEWSARCHIVE_INDEX", DEFAULT_INDEX_PREFIX),
+            alias=e.get("NEWSARCHIVE_INDEX", DEFAULT_ALIAS),
         )
 
     def __repr__(self) -> str:

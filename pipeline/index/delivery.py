@@ -27,13 +27,11 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
 
+from pipeline.exceptions import MissingIdError
+
 log = logging.getLogger(__name__)
 
 OK, STALE, RETRYABLE, REJECTED = "ok", "stale", "retryable", "rejected"
-
-
-class MissingIdError(ValueError):
-    """A bulk action without a deterministic ``_id``: a re-sent request would duplicate it."""
 
 
 @dataclass(frozen=True)

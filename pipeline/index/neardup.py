@@ -109,13 +109,13 @@ class NearDuplicateIndex:
         self.by_band: dict[str, set[str]] = {}
 
     async def assign(
-        self, client: AsyncElasticsearch, index: str, articles: Sequence[Article]
+        self, client: AsyncElasticsearch, alias: str, articles: Sequence[Article]
     ) -> None:
         """Fill ``article.neardup`` for each article: its bands, signature and group id."""
         if not articles:
             return
         prints = {a.id: a.body_fingerprint or fingerprint(a.body) for a in articles}
-        stored = await self._candidates(client, index, articles, prints)
+        stored = await self._candidates(client, alias, articles, prints)
         for article in articles:
             fp = prints[article.id]
             nearby = {i for band in fp.bands for i in self.by_band.get(band, ())}
@@ -153,13 +153,13 @@ class NearDuplicateIndex:
     async def _candidates(
         self,
         client: AsyncElasticsearch,
-        index: str,
+        alias: str,
         articles: Sequence[Article],
         prints: dict[str, Fingerprint],
     ) -> dict[str, list[_Known]]:
         searches: list[dict[str, Any]] = []
         for article in articles:
-            searches.append({"index": index})
+            searches.append({"index": alias})
             searches.append(
                 {
                     # Scored by the number of shared bands: the likeliest copies come first.

@@ -95,8 +95,8 @@ MAPPINGS: dict[str, Any] = {
 }
 
 
-def index_name(prefix: str, version: int = SCHEMA_VERSION) -> str:
-    return f"{prefix}-v{version}"
+def index_name(alias: str, version: int = SCHEMA_VERSION) -> str:
+    return f"{alias}-v{version}"
 
 
 def replicas_from_env(env: Mapping[str, str] | None = None) -> int | None:
@@ -109,7 +109,7 @@ def replicas_from_env(env: Mapping[str, str] | None = None) -> int | None:
     return int(raw)
 
 
-def template_body(prefix: str, replicas: int | None = None) -> dict[str, Any]:
+def template_body(alias: str, replicas: int | None = None) -> dict[str, Any]:
     """A composable index template that applies to every versioned index behind the alias.
 
     ``replicas`` defaults to ``NEWSARCHIVE_INDEX_REPLICAS``, else 0 (the single local node).
@@ -117,7 +117,7 @@ def template_body(prefix: str, replicas: int | None = None) -> dict[str, Any]:
     if replicas is None:
         replicas = replicas_from_env() or 0
     return {
-        "index_patterns": [f"{prefix}-v*"],
+        "index_patterns": [f"{alias}-v*"],
         "priority": 200,
         "template": {
             "settings": {

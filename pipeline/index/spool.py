@@ -119,20 +119,20 @@ async def replay(
 def replay_all(paths: Sequence[Path], cluster: ClusterSettings) -> list[ReplayOutcome]:
     """Replay every spool under ``paths`` into ``cluster``; indices are set up first if missing."""
     spools = find_spools(paths)
-    indices = sorted({action["_index"] for path in spools for action in read_spool(path)})
+    aliases = sorted({action["_index"] for path in spools for action in read_spool(path)})
     url = cluster.resolved_url()
     cluster = ClusterSettings(**{**cluster.__dict__, "url": url})
-    if indices:
+    if aliases:
         with make_client(cluster) as client:
-            for index in indices:
-                ensure_index(client, index)
+            for alias in aliases:
+                ensure_index(client, alias)
 
     async def run() -> list[ReplayOutcome]:
         client = make_async_client(cluster)
         try:
             outcomes = [await replay(client, path) for path in spools]
-            for index in indices:
-                await client.indices.refresh(index=index)
+            for alias in aliases:
+                await client.indices.refresh(index=alias)
             return outcomes
         finally:
             await client.close()

@@ -22,13 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from pipeline.exceptions import NewsArchiveError
+from pipeline.exceptions import RedisUnavailable
 
 __all__ = ["LocalRedis", "RedisUnavailable", "free_port", "redis_server_binary"]
-
-
-class RedisUnavailable(NewsArchiveError):
-    """``redis-server`` is missing or did not come up."""
 
 
 def redis_server_binary() -> str:

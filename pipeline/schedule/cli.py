@@ -111,7 +111,7 @@ def _schedule(args: argparse.Namespace) -> int:
         raise NewsArchiveError("no source has a schedule: nothing to do")
     command = CrawlCommand(
         data_dir=data_dir,
-        index=args.index,  # None: each crawl resolves the alias itself, as it would by hand
+        alias=args.index,  # None: each crawl resolves the alias itself, as it would by hand
         sources_file=sources_file.resolve() if sources_file else None,
         settings=tuple(args.set),
     )

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from pipeline.exceptions import SourceBusy
 from pipeline.index.spool import find_spools
 from pipeline.schedule.runs import FAILED, INTERRUPTED, SUCCEEDED, RunStore
 
@@ -39,7 +40,7 @@ class CrawlCommand:
     """How to start ``newsarchive crawl`` for one source; shared settings for every source."""
 
     data_dir: Path
-    index: str | None = None
+    alias: str | None = None  # given to the crawl as --index
     sources_file: Path | None = None
     settings: Sequence[str] = ()  # NAME=VALUE Scrapy overrides
     python: str = sys.executable
@@ -47,8 +48,8 @@ class CrawlCommand:
     def argv(self, source: str) -> list[str]:
         cmd = [self.python, "-m", "pipeline.cli", "crawl", "--source", source, "--json"]
         cmd += ["--resumable", "--data-dir", str(self.data_dir)]
-        if self.index:
-            cmd += ["--index", self.index]
+        if self.alias:
+            cmd += ["--index", self.alias]
         if self.sources_file:
             cmd += ["--sources-file", str(self.sources_file)]
         for item in self.settings:
@@ -76,10 +77,6 @@ class RunOutcome:
     status: str
     summary: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-
-
-class SourceBusy(Exception):
-    """Another process holds the source's lock: a run of it is in progress."""
 
 
 @contextmanager

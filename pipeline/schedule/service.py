@@ -37,6 +37,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline import settings
+from pipeline.exceptions import SourceBusy
 from pipeline.schedule.adaptive import (
     DISABLED,
     PollPolicy,
@@ -46,7 +47,7 @@ from pipeline.schedule.adaptive import (
     poll_outcome,
 )
 from pipeline.schedule.cadence import Cadence
-from pipeline.schedule.runner import CrawlRunner, RunOutcome, SourceBusy, source_lock
+from pipeline.schedule.runner import CrawlRunner, RunOutcome, source_lock
 from pipeline.schedule.runs import FAILED, SUCCEEDED, RunStore
 from pipeline.sources import Source
 

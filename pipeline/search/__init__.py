@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from pipeline.lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from pipeline.exceptions import QuerySyntaxError
     from pipeline.search.export import export_rows, stream_export
     from pipeline.search.query import SearchRequest, build_query
     from pipeline.search.service import (
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
         get_document,
         search,
     )
-    from pipeline.search.syntax import QuerySyntaxError, parse
+    from pipeline.search.syntax import parse
 else:  # imported on first use (pipeline/lazy.py says why)
     __getattr__ = lazy_exports(
         __name__,

@@ -36,11 +36,11 @@ KEEP_ALIVE = "2m"
 
 
 def export_rows(
-    client: Elasticsearch, index: str, request: SearchRequest, *, page_size: int = PAGE_SIZE
+    client: Elasticsearch, alias: str, request: SearchRequest, *, page_size: int = PAGE_SIZE
 ) -> Iterator[dict[str, Any]]:
     """Every matching article as a flat row, fetched page by page under one point in time."""
     query = build_export_query(request)
-    pit = client.open_point_in_time(index=index, keep_alive=KEEP_ALIVE)["id"]
+    pit = client.open_point_in_time(index=alias, keep_alive=KEEP_ALIVE)["id"]
     try:
         after: list[Any] | None = None
         while True:
@@ -66,12 +66,12 @@ def export_rows(
 
 
 def stream_export(
-    client: Elasticsearch, index: str, request: SearchRequest, fmt: str
+    client: Elasticsearch, alias: str, request: SearchRequest, fmt: str
 ) -> Iterator[str]:
     """The export as text chunks, one chunk per row (CSV with a header line)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    rows = export_rows(client, index, request)
+    rows = export_rows(client, alias, request)
     if fmt == "jsonl":
         for row in rows:
             yield json.dumps(row, ensure_ascii=False) + "\n"

@@ -12,7 +12,7 @@ from typing import Any
 
 from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 
-from pipeline.exceptions import NewsArchiveError
+from pipeline.exceptions import IndexOutdatedError
 from pipeline.search.query import (
     FACETS,
     GROUP_FIELD,
@@ -27,10 +27,6 @@ from pipeline.search.snippets import safe_snippet
 from pipeline.search.syntax import describe, parse, positive_terms
 
 SUMMARY_FIELDS = ["title", "url", "source", "published_at", "authors"]
-
-
-class IndexOutdatedError(NewsArchiveError):
-    """The index lacks a field this search needs (it predates the field's mapping)."""
 
 
 @dataclass(frozen=True)
@@ -122,16 +118,16 @@ class Document:
         return asdict(self)
 
 
-def search(client: Elasticsearch, index: str, request: SearchRequest) -> SearchResult:
-    """Search the alias ``index``; an empty answer carries sentences that say why."""
+def search(client: Elasticsearch, alias: str, request: SearchRequest) -> SearchResult:
+    """Search the alias ``alias``; an empty answer carries sentences that say why."""
     try:
         if request.facets and request.interval == "auto":
-            request = replace(request, interval=_auto_interval(client, index, request))
-        response = client.search(index=index, body=build_query(request))
+            request = replace(request, interval=_auto_interval(client, alias, request))
+        response = client.search(index=alias, body=build_query(request))
     except BadRequestError as exc:
         if request.collapse and GROUP_FIELD in str(exc):
             raise IndexOutdatedError(
-                f"the index {index!r} was created before near-duplicate grouping existed, so "
+                f"the index {alias!r} was created before near-duplicate grouping existed, so "
                 "its articles cannot be grouped: search without grouping (collapse=0, or no "
                 "--collapse), or re-index the archive into a new alias"
             ) from exc
@@ -142,7 +138,7 @@ def search(client: Elasticsearch, index: str, request: SearchRequest) -> SearchR
             hits=[],
             took_ms=0,
             explanation=[
-                f"The archive index {index!r} does not exist yet: run `newsarchive crawl` "
+                f"The archive index {alias!r} does not exist yet: run `newsarchive crawl` "
                 "to collect articles into it (or set NEWSARCHIVE_INDEX to another alias)."
             ],
         )
@@ -151,7 +147,7 @@ def search(client: Elasticsearch, index: str, request: SearchRequest) -> SearchR
     ):
         # Articles indexed before grouping existed have no group; collapsing would fold all of
         # them into one hit. Show every copy instead, and say why.
-        result = search(client, index, replace(request, collapse=False))
+        result = search(client, alias, replace(request, collapse=False))
         notice = (
             "Some articles were indexed before near-duplicate grouping existed, so copies are "
             "not grouped for this search; re-process the archive to group them."
@@ -170,15 +166,15 @@ def search(client: Elasticsearch, index: str, request: SearchRequest) -> SearchR
     )
     if total == 0:
         return SearchResult(
-            **{**result.__dict__, "explanation": explain_empty(client, index, request)}
+            **{**result.__dict__, "explanation": explain_empty(client, alias, request)}
         )
     return result
 
 
-def _auto_interval(client: Elasticsearch, index: str, request: SearchRequest) -> str:
+def _auto_interval(client: Elasticsearch, alias: str, request: SearchRequest) -> str:
     if request.date_from and request.date_to:
         return resolve_interval(request.date_from, request.date_to)
-    aggs = client.search(index=index, body=build_span_query(request)).get("aggregations", {})
+    aggs = client.search(index=alias, body=build_span_query(request)).get("aggregations", {})
     first = request.date_from or _day(aggs.get("first", {}).get("value_as_string"))
     last = request.date_to or _day(aggs.get("last", {}).get("value_as_string"))
     return resolve_interval(first, last)
@@ -188,18 +184,18 @@ def _day(value: str | None) -> date | None:
     return date.fromisoformat(value[:10]) if value else None
 
 
-def explain_empty(client: Elasticsearch, index: str, request: SearchRequest) -> list[str]:
+def explain_empty(client: Elasticsearch, alias: str, request: SearchRequest) -> list[str]:
     """Sentences that tell an analyst why a search found nothing and what to change."""
-    if _count(client, index, {"match_all": {}}) == 0:
-        return [f"The archive {index!r} holds no articles yet: run `newsarchive crawl` first."]
+    if _count(client, alias, {"match_all": {}}) == 0:
+        return [f"The archive {alias!r} holds no articles yet: run `newsarchive crawl` first."]
     reasons: list[str] = []
     tree = parse(request.text.strip())
     for term in positive_terms(tree)[:10]:
-        if _count(client, index, translate(term)) == 0:
+        if _count(client, alias, translate(term)) == 0:
             reasons.append(f"No article in the archive contains {describe(term)}.")
     filters = _describe_filters(request)
     if filters:
-        unfiltered = _count(client, index, translate(tree))
+        unfiltered = _count(client, alias, translate(tree))
         if unfiltered:
             reasons.append(
                 f"{unfiltered:,} article(s) match the words, but not with the filters "
@@ -213,10 +209,10 @@ def explain_empty(client: Elasticsearch, index: str, request: SearchRequest) -> 
     return reasons
 
 
-def get_document(client: Elasticsearch, index: str, doc_id: str) -> Document | None:
+def get_document(client: Elasticsearch, alias: str, doc_id: str) -> Document | None:
     """The stored article with this id, its near-duplicate copies and similar articles."""
     response = client.search(
-        index=index,
+        index=alias,
         query={"ids": {"values": [doc_id]}},
         size=1,
         source_excludes=["neardup.bands", "neardup.signature"],
@@ -230,7 +226,7 @@ def get_document(client: Elasticsearch, index: str, doc_id: str) -> Document | N
     copies: list[Copy] = []
     if group:
         copies_response = client.search(
-            index=index,
+            index=alias,
             query={"term": {"neardup.group": group}},
             size=50,
             sort=[{"published_at": {"order": "asc", "missing": "_last"}}],
@@ -238,7 +234,7 @@ def get_document(client: Elasticsearch, index: str, doc_id: str) -> Document | N
         )
         copies = [_copy(c) for c in copies_response["hits"]["hits"] if c["_id"] != doc_id]
     similar_response = client.search(
-        index=index, body=build_similar_query(raw["_index"], doc_id, group)
+        index=alias, body=build_similar_query(raw["_index"], doc_id, group)
     )
     return Document(
         id=raw["_id"],
@@ -259,8 +255,8 @@ def get_document(client: Elasticsearch, index: str, doc_id: str) -> Document | N
     )
 
 
-def _count(client: Elasticsearch, index: str, query: dict[str, Any]) -> int:
-    return int(client.count(index=index, query=query)["count"])
+def _count(client: Elasticsearch, alias: str, query: dict[str, Any]) -> int:
+    return int(client.count(index=alias, query=query)["count"])
 
 
 def _describe_filters(request: SearchRequest) -> list[str]:

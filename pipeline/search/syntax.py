@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipeline.exceptions import NewsArchiveError
+from pipeline.exceptions import QuerySyntaxError
 
 MAX_QUERY_LENGTH = 1000
 MAX_CLAUSES = 64
@@ -44,16 +44,6 @@ HELP = (
     'Write words, "exact phrases", OR between alternatives, -word to exclude, prefix* to match '
     "word beginnings, and field:value filters (" + ", ".join(f"{f}:" for f in FIELDS) + ")."
 )
-
-
-class QuerySyntaxError(NewsArchiveError):
-    """A query the parser cannot read; ``position`` is the 0-based character offset."""
-
-    def __init__(self, message: str, position: int | None = None) -> None:
-        where = f" (at character {position + 1})" if position is not None else ""
-        super().__init__(f"{message}{where}. {HELP}")
-        self.message = message
-        self.position = position
 
 
 @dataclass(frozen=True)

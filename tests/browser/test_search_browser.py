@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
-from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Dialog, Page, expect, sync_playwright
 from search_archive import Archive, build_archive
 
 from pipeline.index import drop_index
@@ -46,7 +46,7 @@ CHROMIUM_ARGS = [
 def archive(es: Elasticsearch, es_url: str, fixture_site: FixtureSite) -> Iterator[Archive]:
     built = build_archive(es, es_url, fixture_site)
     yield built
-    drop_index(es, built.index)
+    drop_index(es, built.alias)
 
 
 def _free_port() -> int:
@@ -66,7 +66,7 @@ def service(
     cmd = [sys.executable, "-m", "pipeline.cli", "serve", "--port", str(port)]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [*cmd, "--index", archive.index], stdout=out, stderr=subprocess.STDOUT, env=env
+            [*cmd, "--index", archive.alias], stdout=out, stderr=subprocess.STDOUT, env=env
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -164,7 +164,8 @@ def test_search_filter_open_and_export(page: Page, service: str, tmp_path: Path)
         "Inspections Will Not Disarm Baghdad by Themselves"
     )
     expect(page.locator("#doc-body p")).to_have_count(5)
-    assert page.locator("#original").get_attribute("href", timeout=5000).startswith("http://")
+    original = page.locator("#original").get_attribute("href", timeout=5000)
+    assert original is not None and original.startswith("http://")
     expect(page.locator("#similar")).to_contain_text("Russia")
     _shot(page, "3-document")
 
@@ -190,7 +191,12 @@ def test_bad_query_and_markup_in_documents(page: Page, service: str) -> None:
     _shot(page, "5-bad-query")
 
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    def dismiss(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
     page.fill("#q", "script alert")
     page.press("#q", "Enter")
     expect(page.locator(".hit h2")).to_contain_text("How One <script> Tag")

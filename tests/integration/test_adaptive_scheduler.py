@@ -106,7 +106,7 @@ def test_intervals_follow_the_feeds_converging_backing_off_and_disabling(
     tmp_path: Path,
     es: Elasticsearch,
     es_url: str,
-    index_prefix: str,
+    alias: str,
 ) -> None:
     site, model = growing
     env = {
@@ -117,7 +117,7 @@ def test_intervals_follow_the_feeds_converging_backing_off_and_disabling(
     }
     log_path = tmp_path / "scheduler.log"
     argv = [sys.executable, "-m", "pipeline.cli", "schedule", "--jitter", "0"]
-    argv += ["--sources-file", str(sources_file(tmp_path, site.base)), "--index", index_prefix]
+    argv += ["--sources-file", str(sources_file(tmp_path, site.base)), "--index", alias]
     argv += ["--data-dir", str(tmp_path), "--max-parallel", "3"]
     argv += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
     argv += ["-s", "NEWSARCHIVE_PROGRESS_INTERVAL=0", "-s", "RETRY_ENABLED=False"]
@@ -189,10 +189,10 @@ def test_intervals_follow_the_feeds_converging_backing_off_and_disabling(
     assert "polling active: nothing new" in text
 
     # What the steady feed published was indexed (the quiet feed's three articles too).
-    es.indices.refresh(index=index_prefix)
+    es.indices.refresh(index=alias)
     indexed = {
         h["_source"]["url"]
-        for h in es.search(index=index_prefix, size=200, query={"match_all": {}})["hits"]["hits"]
+        for h in es.search(index=alias, size=200, query={"match_all": {}})["hits"]["hits"]
     }
     quiet_urls = {site.base + s.path for s in model.stories["quiet"]}
     assert quiet_urls <= indexed

@@ -71,23 +71,23 @@ def cluster_client(es_cluster: LocalCluster) -> Iterator[Elasticsearch]:
         drop_index(client, PREFIX)
 
 
-def shard_copies(es: Elasticsearch, index: str) -> dict[str, str]:
+def shard_copies(es: Elasticsearch, alias: str) -> dict[str, str]:
     """``{"p": node name, "r": node name}`` of the index's single shard (started copies only)."""
-    response = es.cat.shards(index=index, format="json", h="prirep,state,node")
+    response = es.cat.shards(index=alias, format="json", h="prirep,state,node")
     rows: list[dict[str, str]] = response.body  # type: ignore[assignment]  # JSON, not text
     return {row["prirep"]: row["node"] for row in rows if row["state"] == "STARTED"}
 
 
-def move_primary_to(es: Elasticsearch, index: str, node: str) -> None:
+def move_primary_to(es: Elasticsearch, alias: str, node: str) -> None:
     """Cancelling the primary's copy elsewhere promotes the replica on ``node``."""
-    primary = shard_copies(es, index)["p"]
+    primary = shard_copies(es, alias)["p"]
     if primary != node:
-        cancel = {"index": index, "shard": 0, "node": primary, "allow_primary": True}
+        cancel = {"index": alias, "shard": 0, "node": primary, "allow_primary": True}
         es.cluster.reroute(commands=[{"cancel": cancel}])
-        es.cluster.health(index=index, wait_for_status="green", timeout="60s")
+        es.cluster.health(index=alias, wait_for_status="green", timeout="60s")
 
 
-def load(url: str, articles: list[Article], index: str, tmp: Path) -> list[BatchOutcome]:
+def load(url: str, articles: list[Article], alias: str, tmp: Path) -> list[BatchOutcome]:
     """The bulk load as the crawl does it: batches through ``write_batch``, default retries."""
 
     async def run() -> list[BatchOutcome]:
@@ -96,7 +96,7 @@ def load(url: str, articles: list[Article], index: str, tmp: Path) -> list[Batch
         try:
             return [
                 await write_batch(
-                    client, articles[i : i + BATCH], index=index, dead_letter=dead, spool=spool
+                    client, articles[i : i + BATCH], alias=alias, dead_letter=dead, spool=spool
                 )
                 for i in range(0, len(articles), BATCH)
             ]
@@ -106,9 +106,9 @@ def load(url: str, articles: list[Article], index: str, tmp: Path) -> list[Batch
     return asyncio.run(run())
 
 
-def stored_ids(es: Elasticsearch, index: str) -> list[str]:
+def stored_ids(es: Elasticsearch, alias: str) -> list[str]:
     hits: list[dict[str, Any]] = list(
-        scan(es, index=index, query={"query": {"match_all": {}}}, _source=False, size=2000)
+        scan(es, index=alias, query={"query": {"match_all": {}}}, _source=False, size=2000)
     )
     return [hit["_id"] for hit in hits]
 
@@ -187,9 +187,9 @@ def test_killing_the_node_that_holds_the_primary_mid_load_loses_and_duplicates_n
         assert count == TOTAL, f"copy on {node} holds {count} documents"
 
 
-def replicas_of(es: Elasticsearch, index: str) -> int:
+def replicas_of(es: Elasticsearch, alias: str) -> int:
     return int(
-        es.indices.get_settings(index=index)[index]["settings"]["index"]["number_of_replicas"]
+        es.indices.get_settings(index=alias)[alias]["settings"]["index"]["number_of_replicas"]
     )
 
 

@@ -35,15 +35,15 @@ def crawl(
     fixture_site.clear_requests()
     data_dir = tmp_path_factory.mktemp("crawl")
     first = crawl_runner(
-        site_url=fixture_site.base_url, es_url=es_url, index=index, data_dir=data_dir
+        site_url=fixture_site.base_url, es_url=es_url, alias=index, data_dir=data_dir
     )
     requested = [r.path for r in fixture_site.requests]
     yield index, first, requested, data_dir
     drop_index(es, index)
 
 
-def _docs(es: Elasticsearch, index: str) -> dict[str, dict[str, Any]]:
-    found = es.search(index=index, size=1000, query={"match_all": {}})["hits"]["hits"]
+def _docs(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
+    found = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
     return {hit["_id"]: hit["_source"] for hit in found}
 
 
@@ -167,7 +167,7 @@ def test_a_recrawl_changes_no_count(
     second = crawl_runner(
         site_url=fixture_site.base_url,
         es_url=es_url,
-        index=index,
+        alias=index,
         data_dir=Path(data_dir),
         extra=["-s", "NEWSARCHIVE_INCREMENTAL=False"],
     )
@@ -185,7 +185,7 @@ def test_a_crawl_that_cannot_set_up_its_index_fails_fast_with_the_reason(
 ) -> None:
     # Upper-case index names are invalid: a request error, not an outage to spool through.
     run = crawl_runner(
-        site_url=fixture_site.base_url, es_url=es_url, index="BAD_upper", data_dir=tmp_path
+        site_url=fixture_site.base_url, es_url=es_url, alias="BAD_upper", data_dir=tmp_path
     )
     assert run.exit_code == 1
     assert run.summary["finish_reason"] == "unknown"

@@ -40,16 +40,16 @@ def proxy() -> Iterator[CrawlDelayProxy]:
         yield proxy
 
 
-def crawl(proxy: CrawlDelayProxy, es_url: str, index: str, data_dir: Path, *extra: str) -> None:
-    proc = crawl_process(proxy.base_url, es_url, index, data_dir, "solo", [*EAGER, *extra])
+def crawl(proxy: CrawlDelayProxy, es_url: str, alias: str, data_dir: Path, *extra: str) -> None:
+    proc = crawl_process(proxy.base_url, es_url, alias, data_dir, "solo", [*EAGER, *extra])
     proc.wait(timeout=120)
     assert proc.returncode == 0, (data_dir / "stderr").read_text(errors="replace")[-4000:]
 
 
 def test_every_request_after_robots_txt_waits_out_the_crawl_delay(
-    proxy: CrawlDelayProxy, es_url: str, index_prefix: str, tmp_path: Path
+    proxy: CrawlDelayProxy, es_url: str, alias: str, tmp_path: Path
 ) -> None:
-    crawl(proxy, es_url, index_prefix, tmp_path)
+    crawl(proxy, es_url, alias, tmp_path)
     assert proxy.seen[0].path == "/robots.txt"
     assert len(proxy.seen) >= 8
     assert too_close(proxy.seen, CRAWL_DELAY - SEND_SLACK) == []
@@ -58,7 +58,7 @@ def test_every_request_after_robots_txt_waits_out_the_crawl_delay(
 
 
 def test_with_crawl_delay_switched_off_the_same_crawl_sends_faster(
-    proxy: CrawlDelayProxy, es_url: str, index_prefix: str, tmp_path: Path
+    proxy: CrawlDelayProxy, es_url: str, alias: str, tmp_path: Path
 ) -> None:
-    crawl(proxy, es_url, index_prefix, tmp_path, "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0")
+    crawl(proxy, es_url, alias, tmp_path, "-s", "NEWSARCHIVE_MAX_CRAWL_DELAY=0")
     assert too_close(proxy.seen, CRAWL_DELAY - SEND_SLACK) != []

@@ -129,7 +129,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
     es: Elasticsearch,
     es_url: str,
     crawl_runner: Any,
-    index_prefix: str,
+    alias: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -148,7 +148,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
             "NEWSARCHIVE_DEMO_URL": site.base_url,
             "NEWSARCHIVE_ALLOWED_NETWORKS": f"{parts.hostname}:{parts.port}",
         }
-        command = ["crawl", "--source", "demo", "--json", "--resumable", "--index", index_prefix]
+        command = ["crawl", "--source", "demo", "--json", "--resumable", "--index", alias]
         log_path = tmp_path / "killed-run.log"
         with log_path.open("wb") as log:
             # Its own process group, killed as a whole (as the OOM killer or a service manager
@@ -184,8 +184,8 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
             proc.wait(timeout=60)
         assert proc.returncode == -signal.SIGKILL, log_path.read_text()[-3000:]
         first = downloads(site, is_article)
-        es.indices.refresh(index=index_prefix)
-        indexed_when_killed = es.count(index=index_prefix)["count"]
+        es.indices.refresh(index=alias)
+        indexed_when_killed = es.count(index=alias)["count"]
         assert indexed_when_killed >= DOWNLOADED_BEFORE_HOLD
         assert (job_dir(tmp_path, "demo") / IN_USE).exists()  # the killed run's mark
 
@@ -193,7 +193,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
         with UrlStore(url_store_path(tmp_path)) as store:
             recorded = [p for p in EXPECTED_PATHS if store.get(site.url(p)) is not None]
         ids = [document_id(canonical_url(site.url(p))) for p in recorded]
-        assert all(es.exists(index=index_prefix, id=i) for i in ids)
+        assert all(es.exists(index=alias, id=i) for i in ids)
 
         flushed_fingerprints(
             job_dir(tmp_path, "demo"), [*demo.start_urls, *demo.feeds, *demo.sitemaps]
@@ -203,7 +203,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
         second = crawl_runner(
             site_url=site.base_url,
             es_url=es_url,
-            index=index_prefix,
+            alias=alias,
             data_dir=tmp_path,
             extra=["--resumable"],
         )
@@ -221,12 +221,12 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
     expected_ids = {
         document_id(canonical_url(a.url(site.base_url))) for a in manifest.expected_articles()
     }
-    es.indices.refresh(index=index_prefix)
-    docs = es.search(index=index_prefix, size=1000, query={"match_all": {}})["hits"]["hits"]
+    es.indices.refresh(index=alias)
+    docs = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
     assert sorted(h["_id"] for h in docs) == sorted(expected_ids)
     assert {h["_source"]["revision"] for h in docs} == {1}
     twice = es.search(
-        index=index_prefix,
+        index=alias,
         size=0,
         aggs={"dup": {"terms": {"field": "canonical_url", "min_doc_count": 2, "size": 10}}},
     )["aggregations"]["dup"]["buckets"]

@@ -91,7 +91,7 @@ def test_discover_finds_every_entry_point_and_patterns_take_exactly_the_articles
 
 
 def test_the_printed_stanza_is_a_valid_sources_file_and_its_crawl_indexes_every_article(
-    site: Site, tmp_path: Path, es: Elasticsearch, es_url: str, index_prefix: str, crawl_runner: Any
+    site: Site, tmp_path: Path, es: Elasticsearch, es_url: str, alias: str, crawl_runner: Any
 ) -> None:
     name = site.shape.replace("_", "-")  # type: ignore[attr-defined]
     out = run_cli(site, "discover", site.base + "/", "--name", name)
@@ -107,13 +107,13 @@ def test_the_printed_stanza_is_a_valid_sources_file_and_its_crawl_indexes_every_
     run = crawl_runner(
         site_url=site.base,
         es_url=es_url,
-        index=index_prefix,
+        index=alias,
         data_dir=tmp_path / "var",
         source=name,
         extra=["--sources-file", str(stanza)],
     )
     assert run.exit_code == 0, run.stderr[-3000:]
-    es.indices.refresh(index=index_prefix)
-    hits = es.search(index=index_prefix, size=100, query={"match_all": {}})["hits"]["hits"]
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=100, query={"match_all": {}})["hits"]["hits"]
     assert {h["_source"]["url"] for h in hits} == site.article_urls
     assert run.summary["indexed"] == len(site.article_urls)

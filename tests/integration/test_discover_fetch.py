@@ -8,6 +8,7 @@ import time
 import pytest
 from discover_sites import Reply, Site
 
+from pipeline import settings
 from pipeline.crawl.safety.netpolicy import AddressPolicy
 from pipeline.discover.fetch import Fetcher, FetchLimits
 
@@ -16,7 +17,10 @@ pytestmark = pytest.mark.integration
 
 def fetcher(site: Site, *, delay: float = 0, max_crawl_delay: float = 0) -> Fetcher:
     limits = FetchLimits(20, 1 << 20, 10, 5, delay, max_crawl_delay, "newsarchive-test")
-    return Fetcher(limits, AddressPolicy.from_settings(f"127.0.0.1:{site.port}"))
+    return Fetcher(
+        limits,
+        AddressPolicy.from_settings(f"127.0.0.1:{site.port}", settings.NEWSARCHIVE_MAX_URL_LENGTH),
+    )
 
 
 def site_with_robots(robots: Reply) -> Site:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from discover_sites import Site, hostile_routes
 
+from pipeline import settings
 from pipeline.crawl.safety.netpolicy import AddressPolicy
 from pipeline.discover.fetch import Fetcher, FetchLimits
 from pipeline.discover.site import discover
@@ -41,7 +42,10 @@ def fetcher_for(site: Site, max_requests: int) -> Fetcher:
         max_crawl_delay=0,
         user_agent="newsarchive-test",
     )
-    return Fetcher(limits, AddressPolicy.from_settings(f"127.0.0.1:{site.port}"))
+    return Fetcher(
+        limits,
+        AddressPolicy.from_settings(f"127.0.0.1:{site.port}", settings.NEWSARCHIVE_MAX_URL_LENGTH),
+    )
 
 
 def test_every_trap_is_refused_with_its_reason_and_nothing_internal_is_dialled(

@@ -91,7 +91,7 @@ def fresh_index(es: Elasticsearch) -> Iterator[str]:
 
 
 @pytest.fixture
-def index(es: Elasticsearch) -> Iterator[str]:
+def alias(es: Elasticsearch) -> Iterator[str]:
     """On the shared single node."""
     yield from fresh_index(es)
 
@@ -115,7 +115,7 @@ def start_worker(
     es_url: str,
     redis_url: str,
     run: str,
-    index: str,
+    alias: str,
     sources_file: Path,
     data_dir: Path,
     lease_seconds: float,
@@ -151,7 +151,7 @@ def start_worker(
         "demo",
         "--json",
         "--index",
-        index,
+        alias,
         "--data-dir",
         str(data_dir / name),
     ]
@@ -171,15 +171,15 @@ def expected_ids(site: FixtureSite, scaled: int) -> set[str]:
     return {document_id(canonical_url(u)) for u in urls}
 
 
-def indexed_ids(es: Elasticsearch, index: str) -> list[str]:
-    es.indices.refresh(index=index)
-    hits = es.search(index=index, size=10000, source=False, query={"match_all": {}})
+def indexed_ids(es: Elasticsearch, alias: str) -> list[str]:
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=10000, source=False, query={"match_all": {}})
     return [hit["_id"] for hit in hits["hits"]["hits"]]
 
 
-def canonical_urls_indexed_twice(es: Elasticsearch, index: str) -> list[str]:
+def canonical_urls_indexed_twice(es: Elasticsearch, alias: str) -> list[str]:
     aggs = {"dupes": {"terms": {"field": "canonical_url", "min_doc_count": 2, "size": 100}}}
-    result = es.search(index=index, size=0, aggs=aggs)
+    result = es.search(index=alias, size=0, aggs=aggs)
     return [b["key"] for b in result["aggregations"]["dupes"]["buckets"]]
 
 
@@ -209,7 +209,7 @@ def test_three_workers_index_every_article_once_and_fetch_no_url_twice(
             es_url=es_url,
             redis_url=redis_url,
             run=run,
-            index=index,
+            alias=index,
             sources_file=sources_file,
             data_dir=tmp_path,
             lease_seconds=60,
@@ -244,7 +244,7 @@ def test_a_worker_killed_mid_run_loses_nothing(
     redis_url: str,
     small_site: FixtureSite,
     sources_file: Path,
-    index: str,
+    alias: str,
     tmp_path: Path,
 ) -> None:
     site = small_site
@@ -257,7 +257,7 @@ def test_a_worker_killed_mid_run_loses_nothing(
             es_url=es_url,
             redis_url=redis_url,
             run=run,
-            index=index,
+            alias=alias,
             sources_file=sources_file,
             data_dir=tmp_path,
             lease_seconds=6,
@@ -291,6 +291,6 @@ def test_a_worker_killed_mid_run_loses_nothing(
     assert sum(article_gets(site, SCALED_KILL).values()) > fetched_at_kill  # killed in the middle
     # The victim's leases expired and came back to the queue: the survivors fetched them.
     assert any("expired lease(s) returned to the queue" in stderr for _, _, stderr in results)
-    ids = indexed_ids(es, index)
+    ids = indexed_ids(es, alias)
     assert set(ids) == expected_ids(site, SCALED_KILL)
-    assert canonical_urls_indexed_twice(es, index) == []
+    assert canonical_urls_indexed_twice(es, alias) == []

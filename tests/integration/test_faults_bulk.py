@@ -74,7 +74,7 @@ def proxy(es_url: str) -> Iterator[FaultProxy]:
 @dataclasses.dataclass
 class Writer:
     url: str
-    index: str
+    alias: str
     tmp: Path
 
     def __post_init__(self) -> None:
@@ -88,7 +88,7 @@ class Writer:
                 return await write_batch(
                     client,
                     articles,
-                    index=self.index,
+                    alias=self.alias,
                     dead_letter=self.dead,
                     retry=retry,
                     spool=self.spool,
@@ -109,14 +109,14 @@ class Writer:
         return asyncio.run(go())
 
 
-def exactly_once(es: Elasticsearch, index: str, articles: list[Article]) -> None:
+def exactly_once(es: Elasticsearch, alias: str, articles: list[Article]) -> None:
     """Every expected id present, nothing else, and no canonical URL stored twice."""
-    es.indices.refresh(index=index)
-    found = es.search(index=index, size=10_000, query={"match_all": {}}, source=False)
+    es.indices.refresh(index=alias)
+    found = es.search(index=alias, size=10_000, query={"match_all": {}}, source=False)
     ids = sorted(hit["_id"] for hit in found["hits"]["hits"])
     assert ids == sorted(a.id for a in articles)
     dupes = es.search(
-        index=index,
+        index=alias,
         size=0,
         aggs={"d": {"terms": {"field": "canonical_url", "min_doc_count": 2, "size": 10}}},
     )
@@ -124,9 +124,9 @@ def exactly_once(es: Elasticsearch, index: str, articles: list[Article]) -> None
 
 
 @pytest.fixture
-def node(es: Elasticsearch, index_prefix: str) -> str:
-    ensure_index(es, index_prefix)
-    return index_prefix
+def node(es: Elasticsearch, alias: str) -> str:
+    ensure_index(es, alias)
+    return alias
 
 
 def test_a_bulk_whose_response_is_lost_after_the_node_applied_it_is_not_duplicated(
@@ -212,7 +212,7 @@ def test_one_rejected_document_in_500_is_parked_and_the_other_499_are_indexed(
 ) -> None:
     batch = [article(n) for n in range(500)]
     # A real mapping error from the real node: an object where a keyword is mapped.
-    batch[250] = article(250, date_source={"published": {"from": "json-ld"}})  # type: ignore[dict-item]
+    batch[250] = article(250, date_source={"published": {"from": "json-ld"}})
     writer = Writer(es_url, node, tmp_path)
     outcome = writer.write(batch)
     assert len(outcome.created) == 499

@@ -62,7 +62,7 @@ def test_a_node_down_for_a_whole_crawl_then_back_loses_and_duplicates_nothing(
             run = crawl_runner(
                 site_url=fixture_site.base_url,
                 es_url=proxy.url,
-                index=index,
+                alias=index,
                 data_dir=tmp_path,
                 extra=["-s", "NEWSARCHIVE_BULK_MAX_RETRIES=1"],
             )

@@ -103,7 +103,7 @@ def load(url: str, articles: list[Article], tmp: Path) -> list[BatchOutcome]:
                 await write_batch(
                     client,
                     articles[i : i + BATCH],
-                    index=INDEX,
+                    alias=INDEX,
                     dead_letter=dead,
                     retry=retry,
                     spool=spool,

@@ -35,7 +35,7 @@ def newsarchive(*args: str, es_url: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_reprocess_keeps_the_complete_records_of_a_truncated_warc_and_loses_no_document(
-    es: Elasticsearch, es_url: str, crawl_runner: Any, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, crawl_runner: Any, alias: str, tmp_path: Path
 ) -> None:
     with HostileSite() as site:
         titles = [f"Harbour report number {n}" for n in range(PAGES)]
@@ -61,14 +61,14 @@ def test_reprocess_keeps_the_complete_records_of_a_truncated_warc_and_loses_no_d
         run = crawl_runner(
             site_url=site.base_url,
             es_url=es_url,
-            index=index_prefix,
+            alias=alias,
             data_dir=tmp_path,
             source="cut",
             extra=["--sources-file", str(sources)],
         )
     assert run.summary["indexed"] == PAGES, run.stderr[-3000:]
-    es.indices.refresh(index=index_prefix)
-    docs = [h["_source"] for h in es.search(index=index_prefix, size=100)["hits"]["hits"]]
+    es.indices.refresh(index=alias)
+    docs = [h["_source"] for h in es.search(index=alias, size=100)["hits"]["hits"]]
     docs.sort(key=lambda d: int(d["warc"]["offset"]))
     files = {d["warc"]["file"] for d in docs}
     assert len(files) == 1  # one run, one WARC file
@@ -84,7 +84,7 @@ def test_reprocess_keeps_the_complete_records_of_a_truncated_warc_and_loses_no_d
     assert check.responses >= PAGES - 1  # the index page's and every other article's capture
 
     result = newsarchive(
-        *("reprocess", "--index", index_prefix, "--data-dir", str(tmp_path)),
+        *("reprocess", "--index", alias, "--data-dir", str(tmp_path)),
         *("--sources-file", str(sources), "--recover", "--json"),
         es_url=es_url,
     )
@@ -97,10 +97,9 @@ def test_reprocess_keeps_the_complete_records_of_a_truncated_warc_and_loses_no_d
     assert any(victim["url"] in p and "truncated WARC record" in p for p in problems), problems
     assert "truncated WARC file" in result.stderr  # the archive scan says so too
 
-    es.indices.refresh(index=index_prefix)
+    es.indices.refresh(index=alias)
     after = {
-        h["_source"]["url"]: h["_source"]
-        for h in es.search(index=index_prefix, size=100)["hits"]["hits"]
+        h["_source"]["url"]: h["_source"] for h in es.search(index=alias, size=100)["hits"]["hits"]
     }
     assert sorted(after) == sorted(d["url"] for d in docs)  # no document lost
     assert after[victim["url"]]["body"] == victim["body"]  # carried over unchanged

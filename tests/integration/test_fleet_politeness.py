@@ -37,6 +37,7 @@ from pipeline.crawl.distributed.politeness import (
     Gap,
     fleet_keys,
 )
+from pipeline.crawl.runner import own_settings
 from pipeline.index import ensure_index
 from pipeline.local.fixture_site import FixtureSite
 from pipeline.local.redis_server import free_port
@@ -158,14 +159,16 @@ def test_keys_expire_so_an_idle_host_leaves_nothing_behind(redis_url: str) -> No
 def fleet_middleware(redis_url: str, **settings: object) -> FleetPolitenessMiddleware:
     crawler = get_crawler(
         Spider,
-        {
-            "NEWSARCHIVE_FLEET_REDIS_URL": redis_url,
-            "NEWSARCHIVE_FLEET_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
-            "DOWNLOAD_DELAY": 0.2,
-            "DOWNLOAD_DELAY_JITTER": 0,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
-            **settings,
-        },
+        own_settings(
+            {
+                "NEWSARCHIVE_FLEET_REDIS_URL": redis_url,
+                "NEWSARCHIVE_FLEET_KEY_PREFIX": f"test-{uuid.uuid4().hex[:8]}",
+                "DOWNLOAD_DELAY": 0.2,
+                "DOWNLOAD_DELAY_JITTER": 0,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 1,
+                **settings,
+            }
+        ),
     )
     crawler.stats = MemoryStatsCollector(crawler)
     return FleetPolitenessMiddleware.from_crawler(crawler)
@@ -239,12 +242,12 @@ def test_failing_closed_a_request_waits_for_redis_instead_of_going_out() -> None
 
 
 def run_fleet(
-    es: Elasticsearch, site_url: str, es_url: str, index: str, tmp_path: Path, extra: list[str]
+    es: Elasticsearch, site_url: str, es_url: str, alias: str, tmp_path: Path, extra: list[str]
 ) -> None:
     """Three crawler processes at once; each must finish cleanly."""
-    ensure_index(es, index)  # created once here, not raced by three first writers
+    ensure_index(es, alias)  # created once here, not raced by three first writers
     workers = [tmp_path / f"w{n}" for n in range(3)]
-    procs = [crawl_process(site_url, es_url, index, w, w.name, extra) for w in workers]
+    procs = [crawl_process(site_url, es_url, alias, w, w.name, extra) for w in workers]
     try:
         for proc, data_dir in zip(procs, workers, strict=True):
             proc.wait(timeout=180)
@@ -269,7 +272,7 @@ def send_times(seen: list[Seen]) -> tuple[list[float], set[str]]:
 
 
 def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
-    es: Elasticsearch, es_url: str, index_prefix: str, redis_url: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, redis_url: str, tmp_path: Path
 ) -> None:
     fleet = [
         "-s", f"DOWNLOAD_DELAY={DELAY}",
@@ -277,7 +280,7 @@ def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
         "-s", f"NEWSARCHIVE_FLEET_KEY_PREFIX=test-{uuid.uuid4().hex[:8]}",
     ]  # fmt: skip
     with FixtureSite() as site:
-        run_fleet(es, site.base_url, es_url, index_prefix, tmp_path, fleet)
+        run_fleet(es, site.base_url, es_url, alias, tmp_path, fleet)
         seen = seen_by(site)
     gaps, workers = send_times(seen)
 
@@ -287,7 +290,7 @@ def test_three_crawlers_sharing_redis_keep_the_delay_for_the_whole_fleet(
 
 
 def test_without_the_fleet_limiter_three_polite_crawlers_are_impolite_together(
-    es: Elasticsearch, es_url: str, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, tmp_path: Path
 ) -> None:
     """The control: each process keeps DOWNLOAD_DELAY on its own, yet the host sees far less.
 
@@ -297,7 +300,7 @@ def test_without_the_fleet_limiter_three_polite_crawlers_are_impolite_together(
     # More pages, so the three crawls overlap although they start a few seconds apart.
     solo = ["-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "CLOSESPIDER_PAGECOUNT=15"]
     with FixtureSite() as site:
-        run_fleet(es, site.base_url, es_url, index_prefix, tmp_path, solo)
+        run_fleet(es, site.base_url, es_url, alias, tmp_path, solo)
         seen = seen_by(site)
     gaps, workers = send_times(seen)
     assert len(workers) == 3
@@ -320,7 +323,7 @@ def crawl_delay_proxy() -> Iterator[CrawlDelayProxy]:
 def test_robots_crawl_delay_longer_than_the_configured_delay_holds_across_the_fleet(
     es: Elasticsearch,
     es_url: str,
-    index_prefix: str,
+    alias: str,
     redis_url: str,
     tmp_path: Path,
     crawl_delay_proxy: CrawlDelayProxy,
@@ -332,7 +335,7 @@ def test_robots_crawl_delay_longer_than_the_configured_delay_holds_across_the_fl
         "-s", f"NEWSARCHIVE_FLEET_KEY_PREFIX=test-{uuid.uuid4().hex[:8]}",
         "-s", "CLOSESPIDER_PAGECOUNT=4",
     ]  # fmt: skip
-    run_fleet(es, proxy.base_url, es_url, index_prefix, tmp_path, fleet)
+    run_fleet(es, proxy.base_url, es_url, alias, tmp_path, fleet)
     # A worker sends its robots.txt request before it can know the Crawl-delay; every request it
     # sends afterwards must wait out the Crawl-delay after the previous send, whoever sent it.
     assert {r.agent for r in proxy.seen} == {f"newsarchive-test/w{n}" for n in range(3)}

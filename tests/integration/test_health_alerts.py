@@ -125,7 +125,7 @@ def sites() -> Iterator[dict[str, FixtureSite]]:
 
 
 def test_a_template_change_on_the_third_run_alerts_for_that_source_only(
-    es_url: str, index_prefix: str, sites: dict[str, FixtureSite], tmp_path: Path
+    es_url: str, alias: str, sites: dict[str, FixtureSite], tmp_path: Path
 ) -> None:
     with Receiver() as receiver:
         ports = [site.port for site in sites.values()] + [receiver.port]
@@ -138,7 +138,7 @@ def test_a_template_change_on_the_third_run_alerts_for_that_source_only(
         log = tmp_path / "scheduler.log"
         cmd = [sys.executable, "-m", "pipeline.cli", "schedule", "--jitter", "0"]
         cmd += ["--sources-file", str(sources_file(tmp_path, sites, "10s"))]
-        cmd += ["--index", index_prefix, "--data-dir", str(tmp_path), *CRAWL_SETTINGS]
+        cmd += ["--index", alias, "--data-dir", str(tmp_path), *CRAWL_SETTINGS]
         with log.open("w") as out:
             service = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO)
         try:
@@ -155,7 +155,11 @@ def test_a_template_change_on_the_third_run_alerts_for_that_source_only(
                 except SourceBusy:
                     time.sleep(0.05)
             for name in sites:
-                wait_for(lambda n=name: len(finished(tmp_path, n)) >= 3, 180, f"3 {name} runs")
+
+                def three_runs(n: str = name) -> bool:
+                    return len(finished(tmp_path, n)) >= 3
+
+                wait_for(three_runs, 180, f"3 {name} runs")
         finally:
             service.send_signal(signal.SIGTERM)
             assert service.wait(120) == 0, log.read_text()[-3000:]

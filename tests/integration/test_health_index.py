@@ -51,34 +51,35 @@ def count(es: Elasticsearch, index: str, *filters: dict[str, Any], exclude: Any 
 
 
 def test_health_shares_equal_the_shares_of_the_indexed_documents(
-    es: Elasticsearch, es_url: str, index_prefix: str, crawl_runner: Any, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, crawl_runner: Any, tmp_path: Path
 ) -> None:
     with FixtureSite() as site:
         site.publish(BRIEF)
         site.publish(STORY)
-        run = crawl_runner(
-            site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-        )
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=alias, data_dir=tmp_path)
     assert run.exit_code == 0, run.stderr[-3000:]
     [health] = HealthStore(state_db_path(tmp_path)).recent("demo", 10)
     assert health.run_dir == run.summary["run_dir"]
-    es.indices.refresh(index=index_prefix)
+    es.indices.refresh(index=alias)
 
-    documents = count(es, index_prefix)
+    documents = count(es, alias)
     assert documents == health.documents == run.summary["indexed"]
     page_dated = {"terms": {"date_source.published": sorted(NO_PAGE_DATE)}}
     no_page_date = documents - count(
-        es, index_prefix, {"exists": {"field": "date_source.published"}}, exclude=page_dated
+        es, alias, {"exists": {"field": "date_source.published"}}, exclude=page_dated
     )
     assert health.no_date == no_page_date
-    assert health.undated == count(es, index_prefix, exclude={"exists": {"field": "published_at"}})
-    assert health.no_author == count(es, index_prefix, exclude={"exists": {"field": "authors"}})
-    assert health.short_body == count(es, index_prefix, {"range": {"word_count": {"lt": 50}}})
+    assert health.undated == count(es, alias, exclude={"exists": {"field": "published_at"}})
+    assert health.no_author == count(es, alias, exclude={"exists": {"field": "authors"}})
+    assert health.short_body == count(es, alias, {"range": {"word_count": {"lt": 50}}})
     assert health.no_author >= 1 and health.short_body >= 1  # the brief, at least
     words = [
         hit["_source"]["word_count"]
         for hit in es.search(
-            index=index_prefix, query={"term": {"source": "demo"}}, size=1000, source=["word_count"]
+            index=alias,
+            query={"term": {"source": "demo"}},
+            size=1000,
+            source_includes=["word_count"],
         )["hits"]["hits"]
     ]
     assert health.median_words == statistics.median(words)

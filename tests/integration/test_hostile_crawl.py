@@ -114,7 +114,7 @@ class HostileRun:
     internal: Listener  # 127.0.0.2
     internal_local: Listener  # 127.0.0.1, a port nobody allowed
     reasons: dict[str, str]  # URL -> skip reason
-    index: str
+    alias: str
 
 
 INTERNAL_FORMS = {
@@ -230,7 +230,7 @@ def hostile(
         run = crawl_runner(
             site_url=base,
             es_url=es_url,
-            index=index,
+            alias=index,
             data_dir=data_dir,
             source="hostile",
             allowed_networks=allowed,
@@ -362,8 +362,8 @@ def test_gzip_bomb_fixture_really_is_a_bomb() -> None:
 
 def _stored(es: Elasticsearch, hostile: HostileRun, path: str) -> dict[str, Any]:
     url = hostile.site.base_url + path
-    es.indices.refresh(index=hostile.index)
-    hits = es.search(index=hostile.index, query={"term": {"url": url}})["hits"]["hits"]
+    es.indices.refresh(index=hostile.alias)
+    hits = es.search(index=hostile.alias, query={"term": {"url": url}})["hits"]["hits"]
     assert len(hits) == 1, f"{url} not indexed exactly once"
     return dict(hits[0]["_source"])
 

@@ -53,7 +53,7 @@ class ExtractionRun:
     run: Any
     site: HostileSite
     reasons: dict[str, str]
-    index: str
+    alias: str
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +101,7 @@ def crawled(
             run = crawl_runner(
                 site_url=site.base_url,
                 es_url=es_url,
-                index=index,
+                alias=index,
                 data_dir=data_dir,
                 source="hostile_extract",
                 extra=[
@@ -146,9 +146,9 @@ def test_each_extraction_skip_records_a_detail(crawled: ExtractionRun) -> None:
 
 
 def _body(es: Elasticsearch, crawled: ExtractionRun, path: str) -> str:
-    es.indices.refresh(index=crawled.index)
+    es.indices.refresh(index=crawled.alias)
     url = crawled.site.base_url + path
-    hits = es.search(index=crawled.index, query={"term": {"url": url}})["hits"]["hits"]
+    hits = es.search(index=crawled.alias, query={"term": {"url": url}})["hits"]["hits"]
     assert len(hits) == 1, f"{url} not indexed exactly once"
     return str(hits[0]["_source"]["body"])
 

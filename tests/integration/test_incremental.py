@@ -53,12 +53,10 @@ def test_a_second_crawl_fetches_only_the_revised_and_the_new_article(
     es_url: str,
     site: FixtureSite,
     crawl_runner: Any,
-    index_prefix: str,
+    alias: str,
     tmp_path: Path,
 ) -> None:
-    first = crawl_runner(
-        site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-    )
+    first = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
     assert first.exit_code == 0, first.stderr[-3000:]
     expected = len(manifest.expected_articles())
     assert first.summary["indexed"] == expected
@@ -68,9 +66,7 @@ def test_a_second_crawl_fetches_only_the_revised_and_the_new_article(
     site.publish(FERRY)
     site.clear_requests()
 
-    second = crawl_runner(
-        site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-    )
+    second = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
     assert second.exit_code == 0, second.stderr[-3000:]
 
     fetches = article_fetches(site)
@@ -96,23 +92,23 @@ def test_a_revised_article_is_one_document_with_revision_2_and_a_new_updated_at(
     es_url: str,
     site: FixtureSite,
     crawl_runner: Any,
-    index_prefix: str,
+    alias: str,
     tmp_path: Path,
 ) -> None:
     revised_path = revised_article_path()
     doc_id = document_id(canonical_url(site.url(revised_path)))
-    crawl_runner(site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path)
-    before = es.get(index=index_prefix, id=doc_id)["_source"]
+    crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
+    before = es.get(index=alias, id=doc_id)["_source"]
     assert before["revision"] == 1
 
     site.revise(revised_path, CORRECTION)
     site.publish(FERRY)
-    crawl_runner(site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path)
+    crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
 
-    es.indices.refresh(index=index_prefix)
-    same_url = es.search(
-        index=index_prefix, query={"term": {"canonical_url": before["canonical_url"]}}
-    )["hits"]["hits"]
+    es.indices.refresh(index=alias)
+    same_url = es.search(index=alias, query={"term": {"canonical_url": before["canonical_url"]}})[
+        "hits"
+    ]["hits"]
     assert [hit["_id"] for hit in same_url] == [doc_id]
     after = same_url[0]["_source"]
     assert after["revision"] == 2
@@ -120,15 +116,15 @@ def test_a_revised_article_is_one_document_with_revision_2_and_a_new_updated_at(
     assert after["updated_at"] != before["updated_at"]
     assert after["updated_at"] > (before["updated_at"] or before["published_at"])
     assert after["body"].endswith(CORRECTION)
-    ferry = es.get(index=index_prefix, id=document_id(canonical_url(site.url(FERRY.path))))
+    ferry = es.get(index=alias, id=document_id(canonical_url(site.url(FERRY.path))))
     assert ferry["_source"]["revision"] == 1
     assert ferry["_source"]["title"] == FERRY.title
 
 
 def test_the_url_store_remembers_validators_of_every_article_fetched(
-    es_url: str, site: FixtureSite, crawl_runner: Any, index_prefix: str, tmp_path: Path
+    es_url: str, site: FixtureSite, crawl_runner: Any, alias: str, tmp_path: Path
 ) -> None:
-    crawl_runner(site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path)
+    crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
     with UrlStore(url_store_path(tmp_path)) as store:
         for article in manifest.expected_articles():
             record = store.get(article.url(site.base_url))

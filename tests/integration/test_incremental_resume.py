@@ -49,7 +49,7 @@ def article_downloads(site: FixtureSite) -> list[str]:
 
 
 def test_a_crawl_stopped_half_way_resumes_without_refetching_and_indexes_each_article_once(
-    es: Elasticsearch, es_url: str, crawl_runner: Any, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, crawl_runner: Any, alias: str, tmp_path: Path
 ) -> None:
     with FixtureSite() as site:
         parts = urlsplit(site.base_url)
@@ -70,7 +70,7 @@ def test_a_crawl_stopped_half_way_resumes_without_refetching_and_indexes_each_ar
                 "--json",
                 "--resumable",
                 "--index",
-                index_prefix,
+                alias,
                 "--data-dir",
                 str(tmp_path),
                 *SLOW,
@@ -98,7 +98,7 @@ def test_a_crawl_stopped_half_way_resumes_without_refetching_and_indexes_each_ar
         second = crawl_runner(
             site_url=site.base_url,
             es_url=es_url,
-            index=index_prefix,
+            alias=alias,
             data_dir=tmp_path,
             extra=["--resumable"],
         )
@@ -109,8 +109,8 @@ def test_a_crawl_stopped_half_way_resumes_without_refetching_and_indexes_each_ar
     assert set(before).isdisjoint(after)
     assert not [p for p, n in Counter(before + after).items() if n > 1]
     assert not job_dir(tmp_path, "demo").exists()  # a finished run leaves no checkpoint
-    es.indices.refresh(index=index_prefix)
-    docs = es.search(index=index_prefix, size=1000, query={"match_all": {}})["hits"]["hits"]
+    es.indices.refresh(index=alias)
+    docs = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]
     expected_ids = {
         document_id(canonical_url(a.url(site.base_url))) for a in manifest.expected_articles()
     }

@@ -45,14 +45,12 @@ def newsarchive(es_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_reprocess_keeps_the_replaced_text_without_calling_it_an_edit_and_records_health(
-    es: Elasticsearch, es_url: str, index_prefix: str, crawl_runner: Any, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, crawl_runner: Any, tmp_path: Path
 ) -> None:
     with FixtureSite() as site:
         site.publish(FERRY)
         doc_id = document_id(canonical_url(site.url(FERRY.path)))
-        run = crawl_runner(
-            site_url=site.base_url, es_url=es_url, index=index_prefix, data_dir=tmp_path
-        )
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=alias, data_dir=tmp_path)
     assert run.exit_code == 0, run.stderr[-3000:]
 
     shipped = yaml.safe_load((REPO / "config" / "sources.yaml").read_text())
@@ -62,17 +60,17 @@ def test_reprocess_keeps_the_replaced_text_without_calling_it_an_edit_and_record
     sources.write_text(yaml.safe_dump({"defaults": shipped["defaults"], "sources": [demo]}))
     done = newsarchive(
         es_url,
-        *("reprocess", "--index", index_prefix, "--data-dir", str(tmp_path)),
+        *("reprocess", "--index", alias, "--data-dir", str(tmp_path)),
         *("--sources-file", str(sources), "--json"),
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert json.loads(done.stdout)["changed"] == 1
 
-    es.indices.refresh(index=f"{index_prefix},{revisions_alias(index_prefix)}")
-    stored = es.get(index=index_prefix, id=doc_id)["_source"]
+    es.indices.refresh(index=f"{alias},{revisions_alias(alias)}")
+    stored = es.get(index=alias, id=doc_id)["_source"]
     assert DROPPED not in stored["body"] and stored["revision"] == 1
     kept = es.search(
-        index=revisions_alias(index_prefix),
+        index=revisions_alias(alias),
         query={"term": {"doc_id": doc_id}},
         sort=[{"captured_at": "asc"}],
     )["hits"]["hits"]
@@ -82,12 +80,12 @@ def test_reprocess_keeps_the_replaced_text_without_calling_it_an_edit_and_record
     ]
     assert DROPPED in kept[0]["_source"]["body"] and DROPPED not in kept[1]["_source"]["body"]
     listing = json.loads(
-        newsarchive(es_url, "revisions", doc_id, "--index", index_prefix, "--json").stdout
+        newsarchive(es_url, "revisions", doc_id, "--index", alias, "--json").stdout
     )
     assert [v["revision"] for v in listing["versions"]] == [1]
     assert len(listing["reextractions"]) == 1
     # Not an edit after publication: the publisher changed nothing.
-    assert search(es, index_prefix, SearchRequest(edited=True, facets=False)).total == 0
+    assert search(es, alias, SearchRequest(edited=True, facets=False)).total == 0
 
     crawl, redone = HealthStore(state_db_path(tmp_path)).recent("demo", 10)
     assert (crawl.kind, redone.kind) == ("crawl", "reprocess")

@@ -41,7 +41,7 @@ def about_only(tmp_path: Path, base_url: str) -> Path:
 
 
 def test_a_silent_edit_is_found_by_the_revisit_once_it_is_due(
-    es: Elasticsearch, es_url: str, index_prefix: str, crawl_runner: Any, tmp_path: Path
+    es: Elasticsearch, es_url: str, alias: str, crawl_runner: Any, tmp_path: Path
 ) -> None:
     with FixtureSite() as site:
         site.publish(FERRY)
@@ -51,7 +51,7 @@ def test_a_silent_edit_is_found_by_the_revisit_once_it_is_due(
             run = crawl_runner(
                 site_url=site.base_url,
                 es_url=es_url,
-                index=index_prefix,
+                index=alias,
                 data_dir=tmp_path,
                 extra=list(extra),
             )
@@ -69,8 +69,8 @@ def test_a_silent_edit_is_found_by_the_revisit_once_it_is_due(
         # Default schedule (every 15 minutes while under 3 hours old): not due yet.
         quiet = crawl("--sources-file", entry)
         assert ferry_requests() == [] and quiet["updated"] == 0
-        es.indices.refresh(index=index_prefix)
-        assert es.get(index=index_prefix, id=doc_id)["_source"]["revision"] == 1
+        es.indices.refresh(index=alias)
+        assert es.get(index=alias, id=doc_id)["_source"]["revision"] == 1
 
         # A schedule whose first interval has passed, and no entry point that links to it.
         time.sleep(1.5)
@@ -86,6 +86,6 @@ def test_a_silent_edit_is_found_by_the_revisit_once_it_is_due(
     # Every other known article was asked for too, and answered 304 Not Modified.
     not_modified = revisit["skipped_by_reason"].get("fetch/not_modified", 0)
     assert not_modified == len([r for r in articles if r.status == 304]) >= first["indexed"] - 1
-    es.indices.refresh(index=index_prefix)
-    stored = es.get(index=index_prefix, id=doc_id)["_source"]
+    es.indices.refresh(index=alias)
+    stored = es.get(index=alias, id=doc_id)["_source"]
     assert stored["revision"] == 2 and EDITED_SENTENCE in stored["body"]

@@ -88,7 +88,7 @@ def crawled(
             run = crawl_runner(
                 site_url=site.base_url,
                 es_url=secret_env["ELASTICSEARCH_URL"],
-                index=index,
+                alias=index,
                 data_dir=data_dir,
                 source="secrets",
                 extra=["--sources-file", str(sources), "-s", "LOG_LEVEL=DEBUG"],

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def index(es: Elasticsearch) -> Iterator[str]:
+def alias(es: Elasticsearch) -> Iterator[str]:
     name = f"test-sched-replay-{uuid.uuid4().hex[:8]}"  # unique: suites may run side by side
     yield name
     drop_index(es, name)
@@ -39,7 +39,7 @@ def test_a_page_spooled_by_one_run_is_indexed_by_the_next_run_of_its_source(
     es: Elasticsearch,
     es_url: str,
     fixture_site: FixtureSite,
-    index: str,
+    alias: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -48,7 +48,7 @@ def test_a_page_spooled_by_one_run_is_indexed_by_the_next_run_of_its_source(
     monkeypatch.setenv("NEWSARCHIVE_ALLOWED_NETWORKS", f"{site.hostname}:{site.port}")
     fast = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "NEWSARCHIVE_PROGRESS_INTERVAL=0"]
     command = CrawlCommand(
-        data_dir=tmp_path, index=index, settings=[*fast, "NEWSARCHIVE_BULK_MAX_RETRIES=1"]
+        data_dir=tmp_path, alias=alias, settings=[*fast, "NEWSARCHIVE_BULK_MAX_RETRIES=1"]
     )
     runner = CrawlRunner(command, RunStore(state_db_path(tmp_path)))
     expected = {
@@ -68,7 +68,7 @@ def test_a_page_spooled_by_one_run_is_indexed_by_the_next_run_of_its_source(
 
     # The second crawl had nothing new to index: its pages answered 304 or were known.
     assert second.summary["indexed"] == 0, second.summary
-    es.indices.refresh(index=index)
-    hits = es.search(index=index, size=1000, source=False)["hits"]["hits"]
+    es.indices.refresh(index=alias)
+    hits = es.search(index=alias, size=1000, source=False)["hits"]["hits"]
     assert sorted(h["_id"] for h in hits) == sorted(expected)
     assert find_spools([command.spool_folder("demo")]) == []  # replayed, renamed

@@ -62,7 +62,7 @@ class Service:
     """A ``newsarchive schedule`` process and its log."""
 
     def __init__(
-        self, site: FixtureSite, es_url: str, index: str, data_dir: Path, sources: Path, *extra: str
+        self, site: FixtureSite, es_url: str, alias: str, data_dir: Path, sources: Path, *extra: str
     ) -> None:
         site_parts = urlsplit(site.base_url)
         env = {
@@ -82,7 +82,7 @@ class Service:
                 "--sources-file",
                 str(sources),
                 "--index",
-                index,
+                alias,
                 "--data-dir",
                 str(data_dir),
                 "--jitter",
@@ -144,9 +144,9 @@ def runs_json(data_dir: Path) -> dict[str, Any]:
 
 
 def test_two_scheduled_runs_the_second_fetching_only_what_changed_and_state_survives_restart(
-    es: Elasticsearch, es_url: str, site: FixtureSite, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, site: FixtureSite, alias: str, tmp_path: Path
 ) -> None:
-    service = Service(site, es_url, index_prefix, tmp_path, sources_file(tmp_path, "6s"))
+    service = Service(site, es_url, alias, tmp_path, sources_file(tmp_path, "6s"))
     try:
         first = wait_for(lambda: finished_runs(tmp_path), 120, "the first run")[0]
         assert first.status == "succeeded", service.text()[-3000:]
@@ -175,10 +175,10 @@ def test_two_scheduled_runs_the_second_fetching_only_what_changed_and_state_surv
     assert (second.counts["indexed"], second.counts["updated"]) == (1, 1)
     assert first.counts["indexed"] == first.counts["fetched"] - first.counts["skipped"]
 
-    es.indices.refresh(index=index_prefix)
+    es.indices.refresh(index=alias)
     doc_id = document_id(canonical_url(site.url(revised.path)))
     hits = es.search(
-        index=index_prefix, query={"term": {"canonical_url": canonical_url(site.url(revised.path))}}
+        index=alias, query={"term": {"canonical_url": canonical_url(site.url(revised.path))}}
     )
     assert [h["_id"] for h in hits["hits"]["hits"]] == [doc_id]
     assert hits["hits"]["hits"][0]["_source"]["revision"] == 2
@@ -201,7 +201,7 @@ def test_two_scheduled_runs_the_second_fetching_only_what_changed_and_state_surv
     # Restarted with an hourly cadence, the scheduler remembers the last run: nothing is due.
     site.clear_requests()
     runs_before = len(finished_runs(tmp_path))
-    restarted = Service(site, es_url, index_prefix, tmp_path, sources_file(tmp_path, "1h"))
+    restarted = Service(site, es_url, alias, tmp_path, sources_file(tmp_path, "1h"))
     try:
         wait_for(lambda: "first run at" in restarted.text(), 60, "the restarted scheduler")
         time.sleep(3)
@@ -225,7 +225,7 @@ SLOW = [
 
 
 def test_sigterm_checkpoints_the_running_crawl_and_the_restarted_scheduler_resumes_it(
-    es: Elasticsearch, es_url: str, site: FixtureSite, index_prefix: str, tmp_path: Path
+    es: Elasticsearch, es_url: str, site: FixtureSite, alias: str, tmp_path: Path
 ) -> None:
     article_paths = {a.path for a in catalog.ARTICLES}
 
@@ -233,7 +233,7 @@ def test_sigterm_checkpoints_the_running_crawl_and_the_restarted_scheduler_resum
         return [r.path for r in site.requests if r.path in article_paths and r.status == 200]
 
     hourly = sources_file(tmp_path, "1h")
-    service = Service(site, es_url, index_prefix, tmp_path, hourly, *SLOW)
+    service = Service(site, es_url, alias, tmp_path, hourly, *SLOW)
     try:
         wait_for(lambda: len(downloads()) >= 6, 120, "the crawl to be half-way")
     finally:
@@ -247,7 +247,7 @@ def test_sigterm_checkpoints_the_running_crawl_and_the_restarted_scheduler_resum
     site.clear_requests()
 
     # Hourly, but the last run did not finish: the restarted scheduler resumes it at once.
-    restarted = Service(site, es_url, index_prefix, tmp_path, hourly, *SLOW)
+    restarted = Service(site, es_url, alias, tmp_path, hourly, *SLOW)
     try:
         resumed = wait_for(lambda: finished_runs(tmp_path)[1:], 180, "the resumed run")[0]
     finally:
@@ -255,8 +255,8 @@ def test_sigterm_checkpoints_the_running_crawl_and_the_restarted_scheduler_resum
     assert resumed.status == "succeeded", restarted.text()[-3000:]
     assert set(first_part).isdisjoint(downloads())
     assert not (tmp_path / "jobs" / "demo").exists()
-    es.indices.refresh(index=index_prefix)
-    count = es.count(index=index_prefix)["count"]
+    es.indices.refresh(index=alias)
+    count = es.count(index=alias)["count"]
     assert count == interrupted.counts["indexed"] + resumed.counts["indexed"]
     state = runs_json(tmp_path)["sources"][0]
     assert state["last_status"] == "succeeded" and state["last_error"].startswith("interrupted")

@@ -32,12 +32,12 @@ SCRIPT_TITLE = "How One <script> Tag Took Down the County's Website"
 def archive(es: Elasticsearch, es_url: str, fixture_site: FixtureSite) -> Iterator[Archive]:
     built = build_archive(es, es_url, fixture_site)
     yield built
-    drop_index(es, built.index)
+    drop_index(es, built.alias)
 
 
 @pytest.fixture(scope="module")
 def api(es: Elasticsearch, archive: Archive) -> Iterator[TestClient]:
-    with TestClient(create_app(es, archive.index), raise_server_exceptions=False) as client:
+    with TestClient(create_app(es, archive.alias), raise_server_exceptions=False) as client:
         yield client
 
 

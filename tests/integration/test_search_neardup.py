@@ -121,7 +121,7 @@ def test_a_real_crawl_stores_fingerprints_that_later_copies_find(
     articles: tuple[Article, list[Article]],
 ) -> None:
     run = crawl_runner(
-        site_url=fixture_site.base_url, es_url=es_url, index=alias, data_dir=tmp_path
+        site_url=fixture_site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path
     )
     assert run.exit_code == 0, run.stderr[-3000:]
     docs = es.search(index=alias, size=1000, query={"match_all": {}})["hits"]["hits"]

@@ -31,7 +31,7 @@ def archived(
     index = f"test-warc-{uuid.uuid4().hex[:8]}"
     data_dir = tmp_path_factory.mktemp("warc")
     with FixtureSite() as site:
-        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=index, data_dir=data_dir)
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=index, data_dir=data_dir)
         assert run.exit_code == 0, run.stderr[-3000:]
         yield site, index, data_dir, run
     drop_index(es, index)

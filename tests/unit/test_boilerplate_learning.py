@@ -35,6 +35,7 @@ from pipeline.boilerplate.learn import (
 )
 from pipeline.cli import main as newsarchive
 from pipeline.crawl.pipelines import ExtractPipeline
+from pipeline.crawl.runner import own_settings
 from pipeline.index.neardup import fingerprint
 from pipeline.items import Article, RawArticle
 
@@ -101,7 +102,9 @@ def raw(number: int) -> RawArticle:
 
 @pytest.fixture
 def extract_stage(tmp_path: Path) -> Iterator[ExtractPipeline]:
-    stage = ExtractPipeline(get_crawler(settings_dict={"NEWSARCHIVE_DATA_DIR": str(tmp_path)}))
+    # Inline extraction (no worker pool): the learner is observed in this process either way.
+    settings = {"NEWSARCHIVE_DATA_DIR": str(tmp_path), "NEWSARCHIVE_EXTRACT_WORKERS": 0}
+    stage = ExtractPipeline(get_crawler(settings_dict=own_settings(settings)))
     stage.open_spider()
     yield stage
     stage.close_spider()
@@ -266,7 +269,7 @@ def test_a_worker_minhash_travels_with_the_article_only_while_its_body_is_unchan
     tmp_path: Path,
 ) -> None:
     settings = {"NEWSARCHIVE_DATA_DIR": str(tmp_path), "NEWSARCHIVE_EXTRACT_WORKERS": 1}
-    stage = ExtractPipeline(get_crawler(settings_dict=settings))
+    stage = ExtractPipeline(get_crawler(settings_dict=own_settings(settings)))
     stage.open_spider()
 
     async def crawl_pooled() -> list[Article]:

@@ -112,7 +112,7 @@ class TestShippedFile:
 
     def test_demo_declares_its_boilerplate(self) -> None:
         demo = get_source(load_sources(SHIPPED, env={}), "demo")
-        assert any(p.search("Get the latest updates as we post them.") for p in demo.boilerplate)
+        assert any(p.search("Get the latest updates as we post them.") for p in demo.junk_patterns)
 
 
 # --- what a valid file may contain -------------------------------------------------------

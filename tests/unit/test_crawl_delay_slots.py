@@ -16,13 +16,16 @@ from scrapy.robotstxt import ProtegoRobotParser
 from scrapy.utils.test import get_crawler
 
 from pipeline.crawl.crawldelay import CrawlDelayMiddleware
+from pipeline.crawl.runner import own_settings
 
 ROBOTS = Request("https://news.example/robots.txt")
 PAGE = Request("https://news.example/world/2026/11/28/harbor-fares/")
 
 
 def middleware(**settings: object) -> CrawlDelayMiddleware:
-    crawler = get_crawler(Spider, settings_dict={"USER_AGENT": "newsarchive", **settings})
+    crawler = get_crawler(
+        Spider, settings_dict=own_settings({"USER_AGENT": "newsarchive", **settings})
+    )
     crawler.stats.open_spider()
     mw = CrawlDelayMiddleware.from_crawler(crawler)
     slots: dict[str, Slot] = {}

@@ -10,14 +10,15 @@ from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
+from pipeline.crawl.runner import own_settings
 from pipeline.crawl.spiders.discovery import (
-    DecompressionLimitError,
     feed_entries,
     gunzip_capped,
     sitemap_content,
 )
 from pipeline.crawl.spiders.links import LinkResolver
 from pipeline.crawl.spiders.source_spider import SourceSpider, spider_class_for
+from pipeline.exceptions import DecompressionLimitError
 from pipeline.local.fixture_site import catalog, render
 from pipeline.sources import load_sources
 
@@ -144,7 +145,7 @@ def ledger_spider(tmp_path: Path) -> SourceSpider:
     sources_file.write_text(LEDGER_SOURCE)
     [source] = load_sources(sources_file, env={})
     spider_cls = spider_class_for(source)
-    crawler = get_crawler(spider_cls, settings_dict={"DEPTH_LIMIT": 2})
+    crawler = get_crawler(spider_cls, settings_dict=own_settings({"DEPTH_LIMIT": 2}))
     return spider_cls.from_crawler(crawler)
 
 

@@ -18,6 +18,7 @@ from pipeline.crawl.distributed.keys import RunKeys
 from pipeline.crawl.distributed.leases import LEASE_META, PARENT_META
 from pipeline.crawl.distributed.queue import LeasedPriorityQueue
 from pipeline.crawl.distributed.scheduler import reset_if_finished
+from pipeline.crawl.runner import own_settings
 
 
 @pytest.fixture
@@ -28,7 +29,7 @@ def server(redis_url: str) -> Iterator[Any]:
 
 
 def make_queue(server: Any, lease_seconds: float) -> LeasedPriorityQueue:
-    crawler = get_crawler(Spider, {"NEWSARCHIVE_LEASE_SECONDS": lease_seconds})
+    crawler = get_crawler(Spider, own_settings({"NEWSARCHIVE_LEASE_SECONDS": lease_seconds}))
     spider = Spider.from_crawler(crawler, name="demo")
     return LeasedPriorityQueue(server, spider, f"test:{uuid.uuid4().hex}:requests")
 

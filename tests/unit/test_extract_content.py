@@ -132,7 +132,7 @@ def test_source_boilerplate_patterns_apply() -> None:
         f"<p>{PROSE_B}</p></div></body>"
     )
     pattern = re.compile(r"free for members")
-    assert paragraphs(html, boilerplate=(pattern,)) == [PROSE_A, PROSE_B]
+    assert paragraphs(html, junk_patterns=(pattern,)) == [PROSE_A, PROSE_B]
 
 
 def test_json_ld_article_body_is_used_when_the_page_shows_only_a_teaser() -> None:

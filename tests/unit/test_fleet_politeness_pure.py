@@ -22,6 +22,7 @@ from pipeline.crawl.distributed.politeness import (
     fleet_keys,
     local_slot,
 )
+from pipeline.crawl.runner import own_settings
 
 PROJECT = Settings()
 PROJECT.setmodule("pipeline.settings", priority="project")
@@ -100,7 +101,9 @@ def test_a_politeness_only_redis_url_takes_precedence_over_the_frontiers() -> No
 
 
 def test_without_any_redis_url_the_middleware_stays_out_of_the_way() -> None:
-    crawler = get_crawler(Spider, {"NEWSARCHIVE_REDIS_URL": "", "NEWSARCHIVE_FLEET_REDIS_URL": ""})
+    crawler = get_crawler(
+        Spider, own_settings({"NEWSARCHIVE_REDIS_URL": "", "NEWSARCHIVE_FLEET_REDIS_URL": ""})
+    )
     with pytest.raises(NotConfigured):
         FleetPolitenessMiddleware.from_crawler(crawler)
 
@@ -111,11 +114,13 @@ def test_without_any_redis_url_the_middleware_stays_out_of_the_way() -> None:
 def middleware(user_agent: str = "newsarchive/1.0 (test)") -> FleetPolitenessMiddleware:
     crawler = get_crawler(
         Spider,
-        {
-            "NEWSARCHIVE_FLEET_REDIS_URL": "redis://127.0.0.1:1/0",  # never dialled here
-            "USER_AGENT": user_agent,
-            "DOWNLOAD_TIMEOUT": 30,
-        },
+        own_settings(
+            {
+                "NEWSARCHIVE_FLEET_REDIS_URL": "redis://127.0.0.1:1/0",  # never dialled here
+                "USER_AGENT": user_agent,
+                "DOWNLOAD_TIMEOUT": 30,
+            }
+        ),
     )
     return FleetPolitenessMiddleware.from_crawler(crawler)
 

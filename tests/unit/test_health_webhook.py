@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from pipeline.exceptions import WebhookRefused
 from pipeline.health.alerts import Alert
-from pipeline.health.notify import WebhookRefused, alert_body, post_webhook
+from pipeline.health.notify import alert_body, post_webhook
 
 ALERT = Alert("harbor", "no_author", 1.0, 0.05, 0.0, 0.15, 3)
 

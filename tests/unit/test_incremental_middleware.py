@@ -17,6 +17,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.utils.test import get_crawler
 
 from pipeline.crawl.ledger import Skip
+from pipeline.crawl.runner import own_settings
 from pipeline.crawl.state import UrlRecord, UrlStore, url_store_path
 from pipeline.crawl.state.middleware import IncrementalMiddleware, UnchangedSinceLastSeen
 from pipeline.crawl.state.signals import documents_settled
@@ -26,7 +27,7 @@ HEADERS = {"ETag": '"v1"', "Last-Modified": "Thu, 30 Apr 2026 08:00:00 GMT"}
 
 
 def middleware(tmp_path: Path, **settings: object) -> IncrementalMiddleware:
-    crawler = get_crawler(Spider, {"NEWSARCHIVE_DATA_DIR": str(tmp_path), **settings})
+    crawler = get_crawler(Spider, own_settings({"NEWSARCHIVE_DATA_DIR": str(tmp_path), **settings}))
     mw = IncrementalMiddleware.from_crawler(crawler)
     mw.spider_opened(Spider("ledger"))
     return mw
@@ -194,6 +195,6 @@ def first_record_hash() -> str:
 
 
 def test_it_can_be_switched_off(tmp_path: Path) -> None:
-    crawler = get_crawler(Spider, {"NEWSARCHIVE_INCREMENTAL": False})
+    crawler = get_crawler(Spider, own_settings({"NEWSARCHIVE_INCREMENTAL": False}))
     with pytest.raises(NotConfigured):
         IncrementalMiddleware.from_crawler(crawler)

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from pipeline.exceptions import MissingIdError
 from pipeline.index import to_actions
-from pipeline.index.delivery import Backoff, MissingIdError, bulk_body, require_ids
+from pipeline.index.delivery import Backoff, bulk_body, require_ids
 from pipeline.items import Article
 
 FETCHED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)

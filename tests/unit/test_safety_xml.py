@@ -15,12 +15,11 @@ import pytest
 from scrapy.utils.sitemap import Sitemap
 
 from pipeline.crawl.spiders.discovery import (
-    DecompressionLimitError,
-    UnsafeXmlError,
     feed_entries,
     refuse_entity_declarations,
     sitemap_content,
 )
+from pipeline.exceptions import DecompressionLimitError, UnsafeXmlError
 
 LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [

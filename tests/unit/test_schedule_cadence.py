@@ -4,6 +4,9 @@ of a freshly started scheduler given what the run store remembers.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +14,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from pipeline.schedule import Cadence
+from pipeline.schedule.cadence import schedule_problem
 
 NOW = datetime(2026, 3, 4, 10, 30, tzinfo=UTC)  # a Wednesday
 
@@ -48,7 +52,7 @@ def test_jitter_defaults_to_a_tenth_of_the_period_capped_at_five_minutes() -> No
     assert Cadence.parse("10m").default_jitter() == 60
     assert Cadence.parse("1d").default_jitter() == 300
     assert Cadence.parse("@hourly").default_jitter() == 300
-    assert Cadence.parse("30m").trigger(jitter=7).jitter == 7  # type: ignore[attr-defined]
+    assert Cadence.parse("30m").trigger(jitter=7).jitter == 7
 
 
 def test_a_source_never_run_runs_at_once() -> None:
@@ -78,3 +82,32 @@ def test_a_cron_source_run_in_its_current_slot_waits_for_the_next_slot() -> None
     last = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)  # ran at today's midnight slot
     first = Cadence.parse("@daily").first_run(last_start=last, last_finished_ok=True, now=NOW)
     assert first == datetime(2026, 3, 5, 0, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text", ["soon", "0 */6 * *", "61 * * * *", "0 24 * * *", "0m", "1 2 3 4 x!"]
+)
+def test_what_sources_yaml_refuses_the_scheduler_refuses_too(text: str) -> None:
+    """One grammar: pipeline.sources validates with schedule_problem, the scheduler parses."""
+    problem = schedule_problem(text)
+    assert problem is not None
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        Cadence.parse(text)
+
+
+@pytest.mark.parametrize("text", ["45s", "30m", "@daily", "@HOURLY", "0 */6 * * *", "0 5 * * 1-5"])
+def test_what_sources_yaml_accepts_the_scheduler_can_run(text: str) -> None:
+    assert schedule_problem(text) is None
+    assert Cadence.parse(text).trigger(jitter=0) is not None
+
+
+def test_reading_sources_does_not_load_the_scheduler() -> None:
+    """A crawl loads sources.yaml while its first requests are being timed (Crawl-delay): the
+    grammar it shares with the scheduler must not bring the service and the ES client along."""
+    code = (
+        "import sys, pipeline.sources; "
+        "print(sorted(m for m in ('pipeline.schedule.service', 'pipeline.schedule.runner', "
+        "'pipeline.index') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

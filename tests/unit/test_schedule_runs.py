@@ -138,7 +138,7 @@ def test_the_store_survives_reopening(tmp_path: Path) -> None:
 def test_the_crawl_command_is_a_resumable_single_source_crawl() -> None:
     command = CrawlCommand(
         data_dir=Path("/d"),
-        index="news",
+        alias="news",
         sources_file=Path("/s.yaml"),
         settings=("DOWNLOAD_DELAY=2",),
         python="py",

@@ -5,8 +5,9 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from pipeline.exceptions import BadParameter
 from pipeline.search.query import SearchRequest
-from pipeline.search.web.params import BadParameter, page_of, params_of, request_from_params
+from pipeline.search.web.params import page_of, params_of, request_from_params
 
 
 def test_defaults_are_a_first_page_of_ten_grouped_by_copies() -> None:

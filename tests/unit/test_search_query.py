@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.exceptions import QuerySyntaxError
 from pipeline.search.query import (
     EXACT_FIELDS,
     GROUP_FIELD,
@@ -18,7 +19,6 @@ from pipeline.search.query import (
     build_span_query,
     resolve_interval,
 )
-from pipeline.search.syntax import QuerySyntaxError
 
 
 def _must(body: dict[str, Any]) -> dict[str, Any]:

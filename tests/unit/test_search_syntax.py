@@ -2,6 +2,7 @@
 
 import pytest
 
+from pipeline.exceptions import QuerySyntaxError
 from pipeline.search.syntax import (
     MAX_QUERY_LENGTH,
     And,
@@ -10,7 +11,6 @@ from pipeline.search.syntax import (
     Or,
     Phrase,
     Prefix,
-    QuerySyntaxError,
     Word,
     describe,
     parse,

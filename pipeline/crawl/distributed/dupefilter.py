@@ -19,15 +19,12 @@ from pipeline.crawl.distributed.bloom import BloomSize, RedisBloom
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CAPACITY = 10_000_000
-DEFAULT_ERROR_RATE = 1e-4
-
 
 def bloom_size(settings: Any) -> BloomSize:
     """The filter shape the settings ask for."""
     return BloomSize.for_capacity(
-        settings.getint("NEWSARCHIVE_SEEN_CAPACITY", DEFAULT_CAPACITY),
-        settings.getfloat("NEWSARCHIVE_SEEN_ERROR_RATE", DEFAULT_ERROR_RATE),
+        settings.getint("NEWSARCHIVE_SEEN_CAPACITY"),
+        settings.getfloat("NEWSARCHIVE_SEEN_ERROR_RATE"),
     )
 
 

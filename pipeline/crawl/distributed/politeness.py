@@ -238,9 +238,9 @@ class FleetConfig:
             jitter=settings.getfloat("DOWNLOAD_DELAY_JITTER"),
             concurrency=max(1, settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")),
             download_timeout=settings.getfloat("DOWNLOAD_TIMEOUT"),
-            max_crawl_delay=settings.getfloat("NEWSARCHIVE_FLEET_MAX_CRAWL_DELAY", 60.0),
-            key_prefix=settings.get("NEWSARCHIVE_FLEET_KEY_PREFIX") or "newsarchive:politeness",
-            fail_open=settings.getbool("NEWSARCHIVE_FLEET_FAIL_OPEN", True),
+            max_crawl_delay=settings.getfloat("NEWSARCHIVE_FLEET_MAX_CRAWL_DELAY"),
+            key_prefix=settings.get("NEWSARCHIVE_FLEET_KEY_PREFIX"),
+            fail_open=settings.getbool("NEWSARCHIVE_FLEET_FAIL_OPEN"),
             user_agent=settings.get("ROBOTSTXT_USER_AGENT") or settings.get("USER_AGENT") or "",
         )
 

@@ -73,7 +73,7 @@ class LeasedPriorityQueue(PriorityQueue):  # type: ignore[misc]
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None) -> None:
         super().__init__(server, spider, key, serializer)
         self.taken_key = taken_key(self.key)
-        self.lease_seconds = spider.settings.getfloat("NEWSARCHIVE_LEASE_SECONDS", 120.0)
+        self.lease_seconds = spider.settings.getfloat("NEWSARCHIVE_LEASE_SECONDS")
         self._pop = server.register_script(_POP)
         self._requeue = server.register_script(_REQUEUE_EXPIRED)
         self._renew = server.register_script(_RENEW)

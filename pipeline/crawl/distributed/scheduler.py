@@ -73,8 +73,8 @@ class DistributedScheduler(Scheduler):  # type: ignore[misc]
         instance.crawler = crawler
         settings = crawler.settings
         instance.run = settings.get("NEWSARCHIVE_RUN_NAME")
-        instance.idle_close = settings.getfloat("NEWSARCHIVE_DISTRIBUTED_IDLE_CLOSE", 30.0)
-        instance.keep_seconds = settings.getint("NEWSARCHIVE_DISTRIBUTED_KEEP_SECONDS", 86400)
+        instance.idle_close = settings.getfloat("NEWSARCHIVE_DISTRIBUTED_IDLE_CLOSE")
+        instance.keep_seconds = settings.getint("NEWSARCHIVE_DISTRIBUTED_KEEP_SECONDS")
         instance.worker_id = f"{socket.gethostname()}:{os.getpid()}"
         instance._seeder = None
         instance._empty_since = None

@@ -5,11 +5,7 @@ check, installed as ``TWISTED_DNS_RESOLVER``), ``SafetyMiddleware`` and ``Rfc930
 (downloader middlewares), ``Refused`` and ``refusal_reason`` (stable ledger reasons).
 """
 
-from pipeline.crawl.safety.middleware import (
-    RedirectGuardMiddleware,
-    SafetyMiddleware,
-    UnguardedResolverError,
-)
+from pipeline.crawl.safety.middleware import RedirectGuardMiddleware, SafetyMiddleware
 from pipeline.crawl.safety.netpolicy import (
     AddressPolicy,
     host_literal,
@@ -20,6 +16,7 @@ from pipeline.crawl.safety.reasons import refusal_reason
 from pipeline.crawl.safety.refusal import Refused
 from pipeline.crawl.safety.resolver import GuardedResolver, refused_host
 from pipeline.crawl.safety.robots import Rfc9309RobotsMiddleware
+from pipeline.exceptions import UnguardedResolverError
 
 __all__ = [
     "AddressPolicy",

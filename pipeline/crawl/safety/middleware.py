@@ -22,12 +22,9 @@ from w3lib.url import safe_url_string
 from pipeline.crawl.safety.netpolicy import AddressPolicy
 from pipeline.crawl.safety.refusal import OFFSITE_REDIRECT, Refused
 from pipeline.crawl.safety.resolver import GuardedResolver
+from pipeline.exceptions import UnguardedResolverError
 
 log = logging.getLogger(__name__)
-
-
-class UnguardedResolverError(RuntimeError):
-    """TWISTED_DNS_RESOLVER names a resolver that does not check dialled addresses."""
 
 
 class SafetyMiddleware:
@@ -47,8 +44,8 @@ class SafetyMiddleware:
                 "needs pipeline.crawl.safety.resolver.GuardedResolver to check dialled addresses"
             )
         policy = AddressPolicy.from_settings(
-            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS", ""),
-            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH", 0),
+            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS"),
+            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH"),
         )
         return cls(crawler, policy)
 
@@ -82,8 +79,8 @@ class RedirectGuardMiddleware:
     def from_crawler(cls, crawler: Crawler) -> RedirectGuardMiddleware:
         settings = crawler.settings
         policy = AddressPolicy.from_settings(
-            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS", ""),
-            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH", 0),
+            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS"),
+            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH"),
         )
         return cls(crawler, policy)
 

@@ -135,8 +135,8 @@ class AddressPolicy:
     max_url_length: int = DEFAULT_MAX_URL_LENGTH
 
     @classmethod
-    def from_settings(cls, allowlist: str, max_url_length: int = 0) -> AddressPolicy:
-        return cls(parse_allowlist(allowlist), max_url_length or DEFAULT_MAX_URL_LENGTH)
+    def from_settings(cls, allowlist: str, max_url_length: int) -> AddressPolicy:
+        return cls(parse_allowlist(allowlist), max_url_length)
 
     def address_refusal(self, ip: IPAddress, port: int | None) -> str | None:
         """Why connecting to ``ip:port`` is refused, or None when it is allowed."""

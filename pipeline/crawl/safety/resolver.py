@@ -106,8 +106,8 @@ class GuardedResolver:
         # Scrapy passes the CrawlerProcess here; only its settings are used.
         settings = crawler.settings
         policy = AddressPolicy.from_settings(
-            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS", ""),
-            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH", 0),
+            settings.get("NEWSARCHIVE_ALLOWED_NETWORKS"),
+            settings.getint("NEWSARCHIVE_MAX_URL_LENGTH"),
         )
         return cls(reactor, policy)
 

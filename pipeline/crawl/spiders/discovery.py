@@ -20,6 +20,9 @@ from typing import Any
 import feedparser
 import lxml.etree
 
+# Raised here; defined with the rest of the tree (imported from here by the spider and tests).
+from pipeline.exceptions import DecompressionLimitError, UnsafeXmlError
+
 GZIP_MAGIC = b"\x1f\x8b"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
@@ -36,18 +39,6 @@ class Entry:
 class SitemapContent:
     is_index: bool
     entries: list[Entry]
-
-
-class DecompressionLimitError(ValueError):
-    """A gzip body inflates past the size cap (a zip bomb or a runaway sitemap)."""
-
-    reason = "too_large"
-
-
-class UnsafeXmlError(ValueError):
-    """A feed or sitemap declares XML entities: billion laughs or XXE, never legitimate here."""
-
-    reason = "unsafe_xml"
 
 
 def refuse_entity_declarations(body: bytes) -> None:

@@ -217,7 +217,7 @@ class SourceSpider(Spider):
         return int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024)
 
     def _max_items(self) -> int:
-        return int(self.crawler.settings.getint("NEWSARCHIVE_MAX_DISCOVERY_ITEMS", 50000))
+        return int(self.crawler.settings.getint("NEWSARCHIVE_MAX_DISCOVERY_ITEMS"))
 
 
 def _failure_reason(failure: Failure) -> str:

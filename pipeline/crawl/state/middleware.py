@@ -76,10 +76,10 @@ class IncrementalMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
         settings = crawler.settings
-        if not settings.getbool("NEWSARCHIVE_INCREMENTAL", True):
+        if not settings.getbool("NEWSARCHIVE_INCREMENTAL"):
             raise NotConfigured("incremental crawling disabled by NEWSARCHIVE_INCREMENTAL")
         path = settings.get("NEWSARCHIVE_URL_STORE") or url_store_path(
-            settings.get("NEWSARCHIVE_DATA_DIR", "var")
+            settings.get("NEWSARCHIVE_DATA_DIR")
         )
         mw = cls(crawler, Path(path))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)

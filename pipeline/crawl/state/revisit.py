@@ -105,8 +105,7 @@ class RevisitStart:
     def from_crawler(cls, crawler: Crawler) -> RevisitStart:
         settings = crawler.settings
         policy = policy_from(crawler)
-        # NEWSARCHIVE_INCREMENTAL is read as IncrementalMiddleware reads it (default on).
-        if policy is None or not settings.getbool("NEWSARCHIVE_INCREMENTAL", True):
+        if policy is None or not settings.getbool("NEWSARCHIVE_INCREMENTAL"):
             raise NotConfigured("revisits need NEWSARCHIVE_REVISIT and incremental crawling")
         path = settings.get("NEWSARCHIVE_URL_STORE") or url_store_path(
             settings.get("NEWSARCHIVE_DATA_DIR")

@@ -19,12 +19,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from fastapi.templating import Jinja2Templates
 
 from pipeline import __version__, settings
+from pipeline.exceptions import IndexOutdatedError, QuerySyntaxError
 from pipeline.health.page import health_sections
 from pipeline.revisions.history import Comparison, History, compare, history
 from pipeline.search.export import FORMATS, stream_export
 from pipeline.search.query import SearchRequest
-from pipeline.search.service import IndexOutdatedError, SearchResult, get_document, search
-from pipeline.search.syntax import HELP, QuerySyntaxError
+from pipeline.search.service import SearchResult, get_document, search
+from pipeline.search.syntax import HELP
 from pipeline.search.web.params import page_of, params_of, request_from_params
 from pipeline.search.web.timeline import bucket_end, interval_label, timeline_svg
 
@@ -40,8 +41,8 @@ TEMPLATES.env.globals.update(
 )
 
 
-def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) -> FastAPI:
-    """The ASGI app searching alias ``index`` with ``client`` (injected: tests pass their own).
+def create_app(client: Elasticsearch, alias: str, data_dir: Path | None = None) -> FastAPI:
+    """The ASGI app searching ``alias`` with ``client`` (injected: tests pass their own).
 
     ``data_dir`` holds the run history the health page reads (default: the configured one).
     """
@@ -66,7 +67,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
             health = client.cluster.health()
         except (ApiError, TransportError) as exc:
             return JSONResponse({"status": "unavailable", "detail": str(exc)}, status_code=503)
-        return JSONResponse({"status": "ok", "elasticsearch": health["status"], "index": index})
+        return JSONResponse({"status": "ok", "elasticsearch": health["status"], "index": alias})
 
     @app.get("/", response_class=HTMLResponse, summary="The search page")
     def page(request: Request) -> Response:
@@ -122,7 +123,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
     @app.get("/doc/{doc_id}", response_class=HTMLResponse, summary="The document page")
     def doc_page(request: Request, doc_id: str) -> Response:
         try:
-            document = get_document(client, index, doc_id)
+            document = get_document(client, alias, doc_id)
         except (ApiError, TransportError) as exc:
             return _unavailable(request, exc)
         if document is None:
@@ -154,7 +155,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
         request: Request, doc_id: str
     ) -> tuple[History | None, Comparison | None] | Response:
         try:
-            story = history(client, index, doc_id)
+            story = history(client, alias, doc_id)
         except (ApiError, TransportError) as exc:
             return _unavailable(request, exc)
         if story is None:
@@ -168,7 +169,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
     @app.get("/api/documents/{doc_id}", summary="One article with its copies and similar ones")
     def api_document(request: Request, doc_id: str) -> Response:
         try:
-            document = get_document(client, index, doc_id)
+            document = get_document(client, alias, doc_id)
         except (ApiError, TransportError) as exc:
             return _unavailable(request, exc)
         if document is None:
@@ -183,7 +184,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
             return _error(request, 400, "bad_parameter", message)
         try:
             search_request = request_from_params(_multi(request))
-            chunks = stream_export(client, index, search_request, fmt)
+            chunks = stream_export(client, alias, search_request, fmt)
             first = next(chunks, "")  # errors in the query surface here, before streaming
         except (QuerySyntaxError, ValueError) as exc:
             return _error(request, 400, _code(exc), str(exc))
@@ -199,7 +200,7 @@ def create_app(client: Elasticsearch, index: str, data_dir: Path | None = None) 
     def _run_search(request: Request) -> tuple[SearchRequest, SearchResult] | Response:
         try:
             search_request = request_from_params(_multi(request))
-            return search_request, search(client, index, search_request)
+            return search_request, search(client, alias, search_request)
         except (QuerySyntaxError, ValueError) as exc:
             return _error(request, 400, _code(exc), str(exc))
         except IndexOutdatedError as exc:

@@ -11,19 +11,12 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from urllib.parse import urlencode
 
+from pipeline.exceptions import BadParameter
 from pipeline.search.query import INTERVALS, MAX_PAGE_SIZE, SORTS, SearchRequest
 
 DEFAULT_PAGE_SIZE = 10
 MAX_VALUES = 50  # per facet parameter
 MAX_VALUE_LENGTH = 256
-
-
-class BadParameter(ValueError):
-    """A query parameter the service cannot use; the message names it."""
-
-    def __init__(self, name: str, message: str) -> None:
-        super().__init__(f"{name}: {message}")
-        self.name = name
 
 
 def request_from_params(params: Mapping[str, Sequence[str]]) -> SearchRequest:
