@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline import __version__
+from pipeline.backfill.cli import register as register_import
 from pipeline.boilerplate.cli import add_commands as add_boilerplate_commands
 from pipeline.cli.operate import add_commands as add_operating_commands
 from pipeline.exceptions import NewsArchiveError
@@ -99,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_operating_commands(sub)  # schedule, runs, reprocess, index (pipeline/cli/operate.py)
     add_boilerplate_commands(sub)  # boilerplate show|accept|reject (pipeline/boilerplate/cli.py)
+    register_import(sub)  # import: backfill from WARC files and CC-NEWS (pipeline/backfill/cli.py)
 
     p = sub.add_parser(
         "replay",
