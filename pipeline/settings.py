@@ -84,7 +84,7 @@ NEWSARCHIVE_SEEN_ERROR_RATE = 1e-4  # ... at this false-positive rate: 22.9 MiB,
 # so that one big file also keeps every worker busy); documents per bulk write and checkpoint.
 NEWSARCHIVE_CC_NEWS_URL = os.environ.get("NEWSARCHIVE_CC_NEWS_URL", "https://data.commoncrawl.org/")
 NEWSARCHIVE_IMPORT_WORKERS = os.cpu_count() or 1
-NEWSARCHIVE_IMPORT_PART_BYTES = 8 * 1024 * 1024
+NEWSARCHIVE_IMPORT_PART_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_PART_BYTES", str(8 << 20)))
 NEWSARCHIVE_IMPORT_BATCH_SIZE = int(os.environ.get("NEWSARCHIVE_IMPORT_BATCH_SIZE", "200"))
 
 LOG_LEVEL = os.environ.get("NEWSARCHIVE_LOG_LEVEL", "INFO")
