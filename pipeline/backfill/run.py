@@ -32,7 +32,7 @@ from pipeline.backfill.parts import Part, plan_parts
 from pipeline.backfill.records import DAMAGED, TRUNCATED
 from pipeline.backfill.select import Selection
 from pipeline.backfill.tally import Tally
-from pipeline.backfill.worker import Task, WorkerConfig, read_inline, run_worker
+from pipeline.backfill.tasks import Task, WorkerConfig, worker_main
 from pipeline.index import ClusterSettings, RetryPolicy, ensure_index, make_client
 from pipeline.sources import get_source, load_sources
 
@@ -132,6 +132,8 @@ def run_import(
         )
         handle = _Handler(ledger, job, totals, len(parts), progress, request.progress_every)
         if request.workers <= 0:
+            from pipeline.backfill.worker import read_inline
+
             read_inline(config, tasks, handle)
         else:
             _fan_out(config, tasks, min(request.workers, len(tasks)), handle)
@@ -222,7 +224,7 @@ def _fan_out(config: WorkerConfig, tasks: list[Task], workers: int, handle: _Han
         task_queue.put(None)
     processes = [
         context.Process(
-            target=run_worker,
+            target=worker_main,
             args=(n, config, task_queue, results, os.getpid()),
             name=f"import-worker-{n}",
         )

@@ -27,7 +27,6 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +36,14 @@ from elasticsearch.exceptions import ApiError, TransportError
 from pipeline.backfill.members import find_record_start
 from pipeline.backfill.parts import Part
 from pipeline.backfill.records import Damaged, Record, iter_records
-from pipeline.backfill.select import Selection, host_of
+from pipeline.backfill.select import host_of
 from pipeline.backfill.tally import Tally
+from pipeline.backfill.tasks import Task, WorkerConfig
 from pipeline.boilerplate import BoilerplateStore, SourceLearners
 from pipeline.documents import extract_options, make_article
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import extract
-from pipeline.index import ClusterSettings, DeadLetterFile, RetryPolicy, make_async_client
+from pipeline.index import DeadLetterFile, make_async_client
 from pipeline.index.bulk import write_batch
 from pipeline.index.neardup import NearDuplicateIndex
 from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
@@ -61,24 +61,6 @@ ORPHAN_CHECK_INTERVAL = 0.5
 
 Message = tuple[Any, ...]
 Emit = Callable[[Message], None]
-
-
-@dataclass(frozen=True)
-class Task:
-    part: Part
-    offset: int  # where reading starts
-    synced: bool  # ``offset`` is a record start (0 or a checkpoint); else find the next one
-
-
-@dataclass(frozen=True)
-class WorkerConfig:
-    cluster: ClusterSettings  # resolved URL, ``index_prefix`` = the alias written to
-    data_dir: Path
-    run_dir: Path
-    selection: Selection
-    sources: tuple[Source, ...] = ()  # configured sources: a host they allow takes their name
-    batch_size: int = 200
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 def checkpoint(part: Part, next_offset: int, done: bool, tally: Tally) -> Message:
