@@ -27,6 +27,7 @@ import collections
 import io
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ import sys, time
 from warcio.archiveiterator import ArchiveIterator
 import trafilatura
 started = time.perf_counter()
+cpu = time.process_time()
 pages = extracted = 0
 with open(sys.argv[1], "rb") as fh:
     for record in ArchiveIterator(fh):
@@ -56,7 +58,7 @@ with open(sys.argv[1], "rb") as fh:
         pages += 1
         if trafilatura.extract(body, url=record.rec_headers.get_header("WARC-Target-URI")):
             extracted += 1
-print(pages, extracted, time.perf_counter() - started)
+print(pages, extracted, time.perf_counter() - started, time.process_time() - cpu)
 """
 
 READERS = r"""
@@ -150,6 +152,22 @@ def run_import(
     return seconds, json.loads(proc.stdout)
 
 
+def reference(python: str, warc: Path) -> dict[str, Any]:
+    started = time.perf_counter()
+    ref = subprocess.run(
+        [python, "-c", REFERENCE_LOOP, str(warc)], capture_output=True, text=True, check=True
+    )
+    seconds = time.perf_counter() - started
+    pages, extracted, loop, cpu = ref.stdout.split()
+    return {
+        "seconds": round(seconds, 2),
+        "loop_seconds": round(float(loop), 2),
+        "cpu_seconds": round(float(cpu), 2),
+        "pages": int(pages),
+        "extracted": int(extracted),
+    }
+
+
 def drop(alias: str) -> None:
     from pipeline.index import ClusterSettings, drop_index, make_client
 
@@ -161,6 +179,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reference-python", default="/work/anchors/bin/python")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3, help="reference/import rounds")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if not os.environ.get("ELASTICSEARCH_URL"):
@@ -177,37 +196,40 @@ def main() -> int:
         "warc_bytes": warc.stat().st_size,
         "workers": args.workers,
         "cpus": os.cpu_count(),
-        "load_before": os.getloadavg()[0],
-    }
-
-    started = time.perf_counter()
-    ref = subprocess.run(
-        [args.reference_python, "-c", REFERENCE_LOOP, str(warc)],
-        capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    reference_seconds = time.perf_counter() - started
-    ref_pages, ref_extracted, ref_loop = ref.stdout.split()
-    result["reference"] = {
-        "what": "one process: warcio ArchiveIterator + trafilatura.extract per response",
-        "seconds": round(reference_seconds, 2),
-        "loop_seconds": round(float(ref_loop), 2),
-        "pages": int(ref_pages),
-        "extracted": int(ref_extracted),
+        "reference": "one process: warcio ArchiveIterator + trafilatura.extract per response",
     }
 
     suffix = uuid.uuid4().hex[:8]
-    full_alias, filtered_alias = f"bench-import-{suffix}", f"bench-import-host-{suffix}"
-    try:
-        seconds, summary = run_import(warc, full_alias, work / "full", args.workers, [])
-        result["import"] = _figures(seconds, summary)
-        seconds, summary = run_import(
-            warc, filtered_alias, work / "host", args.workers, ["--host", host]
+    rounds: list[dict[str, Any]] = []
+    for n in range(args.rounds):
+        # Reference, then imports, interleaved round after round: the machine is shared, and
+        # its load moves within minutes; each round's ratio compares neighbours in time.
+        one: dict[str, Any] = {"load": round(os.getloadavg()[0], 2)}
+        one["reference"] = reference(args.reference_python, warc)
+        full_alias, filtered_alias = f"bench-import-{suffix}-{n}", f"bench-import-h-{suffix}-{n}"
+        try:
+            seconds, summary = run_import(warc, full_alias, work / f"full{n}", args.workers, [])
+            one["import"] = _figures(seconds, summary)
+            seconds, summary = run_import(
+                warc, filtered_alias, work / f"host{n}", args.workers, ["--host", host]
+            )
+            one["import_filtered"] = _figures(seconds, summary)
+        finally:
+            drop(full_alias)
+            drop(filtered_alias)
+        imp, flt = one["import"], one["import_filtered"]
+        one["speedup_vs_reference"] = round(one["reference"]["seconds"] / imp["seconds"], 2)
+        one["filtered_speedup_wall"] = round(imp["seconds"] / flt["seconds"], 2)
+        one["filtered_speedup_reading"] = round(
+            imp["reading_seconds"] / max(flt["reading_seconds"], 1e-9), 2
         )
-        result["import_filtered"] = {"host": host, "host_pages": host_pages}
-        result["import_filtered"].update(_figures(seconds, summary))
-    finally:
-        drop(full_alias)
-        drop(filtered_alias)
+        one["load_after"] = round(os.getloadavg()[0], 2)
+        rounds.append(one)
+        print(json.dumps(one), file=sys.stderr, flush=True)
+    result["filtered_host"] = {"host": host, "pages": host_pages}
+    result["rounds"] = rounds
+    for key in ("speedup_vs_reference", "filtered_speedup_wall", "filtered_speedup_reading"):
+        result[f"median_{key}"] = statistics.median(r[key] for r in rounds)
 
     readers = subprocess.run(
         [sys.executable, "-c", READERS, str(warc)], capture_output=True, text=True, check=True
@@ -218,13 +240,6 @@ def main() -> int:
         "fastwarc_seconds": round(fast_s, 3),
         "fastwarc_speedup": round(warcio_s / fast_s, 2),
     }
-    imp, flt = result["import"], result["import_filtered"]
-    result["speedup_vs_reference"] = round(reference_seconds / imp["seconds"], 2)
-    result["filtered_speedup_wall"] = round(imp["seconds"] / flt["seconds"], 2)
-    result["filtered_speedup_reading"] = round(
-        imp["reading_seconds"] / max(flt["reading_seconds"], 1e-9), 2
-    )
-    result["load_after"] = os.getloadavg()[0]
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:

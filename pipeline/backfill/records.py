@@ -2,7 +2,7 @@
 
 Why FastWARC and not warcio (which the crawl's own archive writer uses): reading is the whole
 cost of a filtered import, and on the benchmark's WARC of 532 real pages FastWARC read every
-record 2.4x faster than warcio (figures in benchmarks/RESULTS.md, "import").
+response 1.1-2.6x faster than warcio, never slower (benchmarks/RESULTS.md, "import").
 
 Each record's head (type, URL, capture date, HTTP status and headers) is shown to a ``select``
 callback first; its body is read only when ``select`` returns no skip reason, so records that a
