@@ -127,7 +127,7 @@ def write_scenario(folder: Path) -> Scenario:
         second.warcinfo()
         second.response(DREDGING, dredging(0), T - timedelta(days=10))  # older, in a later file
         second.response(BUDGET, budget(2), T + timedelta(days=19))  # newer and changed
-        second.response(BRIDGE, bridge("replacing it would cost nine"), T + timedelta(days=6))
+        second.response(BRIDGE, bridge("replacing it would now cost eleven"), T + timedelta(days=6))
     return Scenario([first, second], damaged_at)
 
 
@@ -215,6 +215,7 @@ def test_the_newest_capture_wins_not_the_last_one_read(es: Elasticsearch, import
     assert budget_doc["fetched_at"].startswith((T + timedelta(days=19)).date().isoformat())
     bridge_doc = docs[document_id(canonical_url(BRIDGE))]
     assert bridge_doc["url"] == BRIDGE  # the article's own page, newer than the ?id= variant
+    assert "now cost eleven" in bridge_doc["body"]
     assert bridge_doc["source"] == "valley.example"  # no configured source: the host
 
 
@@ -324,9 +325,13 @@ def test_an_import_killed_with_sigkill_resumes_without_duplicates(
     deadline = time.monotonic() + 120
     checkpoint = 0
     while time.monotonic() < deadline and proc.poll() is None:
+        rows: list[tuple[int, int]] = []
         if ledger.exists():
-            with sqlite3.connect(ledger) as db:
-                rows = db.execute("SELECT next_offset, done FROM parts").fetchall()
+            try:
+                with sqlite3.connect(ledger) as db:
+                    rows = db.execute("SELECT next_offset, done FROM parts").fetchall()
+            except sqlite3.OperationalError:  # created a moment ago, its table not yet
+                rows = []
             if any(offset > 0 and not done for offset, done in rows):
                 checkpoint = max(offset for offset, _ in rows)
                 break
