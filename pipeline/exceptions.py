@@ -18,8 +18,9 @@
     │                                (``unsafe_xml``)
     ├── StartPageUnreadable          ``sources discover`` cannot read the page it was given
     ├── IndexingError                writes to Elasticsearch failed beyond retries
-    │   └── MissingIdError           a bulk action without a deterministic ``_id``, refused
-    │                                before it is sent (also ValueError)
+    │   ├── MissingIdError           a bulk action without a deterministic ``_id``, refused
+    │   │                            before it is sent (also ValueError)
+    │   └── WriteFailed              an import's writer thread stopped on an unexpected error
     ├── SearchError                  a search that cannot be answered as asked
     │   ├── QuerySyntaxError         the query text does not parse; ``position`` says where
     │   ├── BadParameter             a search API query parameter (also ValueError); ``name``
@@ -169,3 +170,7 @@ class StartPageUnreadable(NewsArchiveError):
 
 class WebhookRefused(NewsArchiveError):
     """The health webhook's URL may not be called (SSRF rules), or the call failed."""
+
+
+class WriteFailed(IndexingError):
+    """An import's writer thread stopped unexpectedly; nothing after it was checkpointed."""

@@ -105,6 +105,14 @@ NEWSARCHIVE_DISTRIBUTED_IDLE_CLOSE = 30.0  # queue and leases empty this long: w
 NEWSARCHIVE_DISTRIBUTED_KEEP_SECONDS = 86400  # a finished run's keys expire after this
 NEWSARCHIVE_SEEN_CAPACITY = 10_000_000  # Bloom filter: URLs per source and run ...
 NEWSARCHIVE_SEEN_ERROR_RATE = 1e-4  # ... at this false-positive rate: 22.9 MiB, 13 hashes
+# Backfill (`newsarchive import`, pipeline/backfill/, docs/backfill.md): where cc-news: inputs
+# list their files (crawl-data/CC-NEWS/YYYY/MM/warc.paths.gz under it); worker processes over
+# the files (a large per-record-gzip file is read as parts of this many bytes, one part per task,
+# so that one big file also keeps every worker busy); documents per bulk write and checkpoint.
+NEWSARCHIVE_CC_NEWS_URL = os.environ.get("NEWSARCHIVE_CC_NEWS_URL", "https://data.commoncrawl.org/")
+NEWSARCHIVE_IMPORT_WORKERS = os.cpu_count() or 1
+NEWSARCHIVE_IMPORT_PART_BYTES = int(os.environ.get("NEWSARCHIVE_IMPORT_PART_BYTES", str(8 << 20)))
+NEWSARCHIVE_IMPORT_BATCH_SIZE = int(os.environ.get("NEWSARCHIVE_IMPORT_BATCH_SIZE", "200"))
 
 # Extraction health per source and run (pipeline/health/, docs/health.md): recorded by every
 # crawl and re-processing into <data dir>/state/scheduler.sqlite3; False records nothing.

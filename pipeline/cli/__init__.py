@@ -27,6 +27,7 @@ OWNERS: tuple[str, ...] = (
     "pipeline.crawl.cli",  # crawl, replay
     "pipeline.schedule.cli",  # schedule, runs
     "pipeline.index.cli",  # reprocess, index
+    "pipeline.backfill.cli",  # import: WARC files and CC-NEWS months
     "pipeline.boilerplate.cli",  # boilerplate show|accept|reject
     "pipeline.revisions.cli",  # revisions ID
     "pipeline.health.cli",  # health [--source] [--runs] [--check]
