@@ -107,7 +107,7 @@ def test_the_printed_stanza_is_a_valid_sources_file_and_its_crawl_indexes_every_
     run = crawl_runner(
         site_url=site.base,
         es_url=es_url,
-        index=alias,
+        alias=alias,
         data_dir=tmp_path / "var",
         source=name,
         extra=["--sources-file", str(stanza)],

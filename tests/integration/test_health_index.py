@@ -56,7 +56,7 @@ def test_health_shares_equal_the_shares_of_the_indexed_documents(
     with FixtureSite() as site:
         site.publish(BRIEF)
         site.publish(STORY)
-        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=alias, data_dir=tmp_path)
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
     assert run.exit_code == 0, run.stderr[-3000:]
     [health] = HealthStore(state_db_path(tmp_path)).recent("demo", 10)
     assert health.run_dir == run.summary["run_dir"]

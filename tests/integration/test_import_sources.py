@@ -130,7 +130,7 @@ def test_a_crawl_after_the_import_updates_only_what_changed(
 
     revised = articles[0].path
     site.revise(revised, CORRECTION)
-    crawl = crawl_runner(site_url=site.base_url, es_url=es_url, index=alias, data_dir=data_dir)
+    crawl = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=data_dir)
     assert crawl.exit_code == 0, crawl.stderr[-3000:]
     s = crawl.summary
     assert (s["indexed"], s["updated"], s["unchanged"]) == (0, 1, len(articles) - 1)

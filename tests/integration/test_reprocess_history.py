@@ -50,7 +50,7 @@ def test_reprocess_keeps_the_replaced_text_without_calling_it_an_edit_and_record
     with FixtureSite() as site:
         site.publish(FERRY)
         doc_id = document_id(canonical_url(site.url(FERRY.path)))
-        run = crawl_runner(site_url=site.base_url, es_url=es_url, index=alias, data_dir=tmp_path)
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=alias, data_dir=tmp_path)
     assert run.exit_code == 0, run.stderr[-3000:]
 
     shipped = yaml.safe_load((REPO / "config" / "sources.yaml").read_text())

@@ -51,7 +51,7 @@ def test_a_silent_edit_is_found_by_the_revisit_once_it_is_due(
             run = crawl_runner(
                 site_url=site.base_url,
                 es_url=es_url,
-                index=alias,
+                alias=alias,
                 data_dir=tmp_path,
                 extra=list(extra),
             )
