@@ -63,7 +63,11 @@ class ExtractOptions:
 
 @dataclass
 class ExtractedPage:
-    """The article found in a page; datetimes are timezone-aware UTC."""
+    """The article found in a page.
+
+    Datetimes are timezone-aware and carry the offset the publisher stated (UTC when it
+    stated none), so the stored ISO 8601 value shows the publisher's own calendar day.
+    """
 
     title: str
     body: str  # paragraphs joined by "\n\n"
@@ -83,14 +87,31 @@ class ExtractedPage:
     original_publication: str | None = None
 
 
+# ExtractionError.reason of a page on which the extractor itself broke (a bug, not the page's
+# fault): the detail names the exception type and message, so the crawl's skip counts, the
+# reprocess log and the offline CLI all account for it instead of dying on it.
+FAILED = "failed"
+
+
 def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) -> ExtractedPage:
     """Extract the article of one page.
 
     Raises ExtractionError with reason "not_html" (not an HTML document), "undecodable"
-    (bytes in no recognisable encoding), "empty_body" (no article text on the page), or
-    "too_large", "too_deep", "timeout" (past one of ``options.limits``).
+    (bytes in no recognisable encoding), "empty_body" (no article text on the page),
+    "too_large", "too_deep", "timeout" (past one of ``options.limits``), or "failed" (any
+    other exception inside extraction, detail "<Type>: <message>"). Nothing else escapes:
+    one page of the open web must never end a crawl, a reprocess or a batch run.
     """
-    options = options or ExtractOptions()
+    try:
+        return _extract(html, url, options or ExtractOptions())
+    except ExtractionError:
+        raise
+    except Exception as error:  # the boundary: every other failure becomes an outcome
+        raise ExtractionError(FAILED, f"{type(error).__name__}: {error}") from error
+
+
+def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedPage:
+    """The steps of ``extract()``, in order; any of them may raise."""
     deadline = Deadline(options.limits.time_limit)
     check_size(html, options.limits)
     if isinstance(html, bytes):

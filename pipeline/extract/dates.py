@@ -277,6 +277,8 @@ def _preceding_text(element: HtmlElement) -> str:
     """The text right before an element in its parent, e.g. "Updated:" in front of a <time>."""
     previous = element.getprevious()
     if previous is not None:
-        return (previous.text_content() or "")[-40:] + (previous.tail or "")
+        # A comment or processing instruction has no text content of its own, only a tail.
+        own = previous.text_content() if isinstance(previous.tag, str) else ""
+        return (own or "")[-40:] + (previous.tail or "")
     parent = element.getparent()
     return (parent.text or "")[-40:] if parent is not None else ""
