@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain
 
 from lxml.html import HtmlElement
 
@@ -19,7 +18,13 @@ from pipeline.exceptions import ExtractionError
 from pipeline.extract.attribution import Attribution, find_attribution
 from pipeline.extract.clean import Removals, clean_tree
 from pipeline.extract.content import Collector, ContentOptions, select_paragraphs
-from pipeline.extract.dates import choose_dates, url_candidates, visible_candidates
+from pipeline.extract.datefallback import htmldate_candidate
+from pipeline.extract.dates import (
+    choose_dates,
+    title_candidates,
+    url_candidates,
+    visible_candidates,
+)
 from pipeline.extract.decode import decode_html
 from pipeline.extract.kinds import OPINION, classify, opinion_kind
 from pipeline.extract.language import choose_language
@@ -129,15 +134,19 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
     stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
     language_for_dates = meta.declared_language or options.language_hint
     latest = options.fetched_at or datetime.now(UTC)
-    dates = choose_dates(
-        chain(
-            meta.date_candidates,
-            visible_candidates(stamps, fetched_at=options.fetched_at),
-            url_candidates(url),
-        ),
-        latest=latest if latest.tzinfo else latest.replace(tzinfo=UTC),
-        dayfirst=language_for_dates not in _MONTH_FIRST_LANGUAGES,
-    )
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    dayfirst = language_for_dates not in _MONTH_FIRST_LANGUAGES
+    candidates = [
+        *meta.date_candidates,
+        *visible_candidates(stamps, fetched_at=options.fetched_at),
+        *title_candidates(meta.title_texts),
+        *url_candidates(url),
+    ]
+    dates = choose_dates(candidates, latest=latest, dayfirst=dayfirst)
+    if dates.published is None:
+        second = htmldate_candidate(html, url, updated=dates.updated)
+        if second is not None:
+            dates = choose_dates([*candidates, second], latest=latest, dayfirst=dayfirst)
 
     paragraphs = select_paragraphs(
         cleaned.body,

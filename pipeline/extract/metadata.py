@@ -16,6 +16,7 @@ from pipeline.extract.authors import find_authors
 from pipeline.extract.dates import (
     Candidate,
     jsonld_candidates,
+    loose_meta_candidates,
     meta_candidates,
     microdata_candidates,
     time_candidates,
@@ -115,6 +116,8 @@ class PageMetadata:
     declared_language: str | None = None
     jsonld_body: str = ""
     jsonld_types: tuple[str, ...] = ()  # schema.org types of the page's article objects
+    # The raw title texts (og:title, <title>): some templates append the day to them.
+    title_texts: tuple[str, ...] = ()
 
 
 def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
@@ -133,6 +136,7 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
             *microdata_candidates(root),
             *time_candidates(root),
             *jsonld_candidates(pages),
+            *loose_meta_candidates(metas),
         ],
         canonical_url=find_canonical(root, metas, url),
         section=section,
@@ -141,7 +145,13 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
         declared_language=declared_language(root, metas),
         jsonld_body=next((b for o in articles if (b := text_value(o.get("articleBody")))), ""),
         jsonld_types=tuple(t for o in articles for t in type_names(o)),
+        title_texts=tuple(filter(None, (metas.get("og:title"), _title_text(root)))),
     )
+
+
+def _title_text(root: HtmlElement) -> str | None:
+    title = root.find(".//title")
+    return str(title.text_content()) if title is not None else None
 
 
 def find_canonical(root: HtmlElement, metas: MetaTags, url: str) -> str | None:
