@@ -115,6 +115,7 @@ def page_record(page: ExtractedPage) -> dict[str, Any]:
         "opinion_kind": page.opinion_kind,
         "author_role": page.author_role,
         "original_publication": page.original_publication,
+        "agency": page.agency,
         "language": page.language,
         "description": page.description,
         "canonical_url": page.canonical_url,

@@ -90,6 +90,8 @@ class ExtractedPage:
     # to The Washington Post."): the writer's role and the publication it was written for.
     author_role: str | None = None
     original_publication: str | None = None
+    # The news agency the byline credits ("dpa", "Associated Press"): wire copy, not an author.
+    agency: str | None = None
 
 
 # ExtractionError.reason of a page on which the extractor itself broke (a bug, not the page's
@@ -171,7 +173,7 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
         url=url,
         title=meta.title,
         paragraphs=paragraphs,
-        authors=authors,
+        authors=authors or ([meta.agency] if meta.agency else []),
     )
     date_source = dict(dates.sources)
     if dates.published is None:
@@ -195,6 +197,7 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
         else None,
         author_role=attribution.role if attribution else None,
         original_publication=attribution.publication if attribution else None,
+        agency=meta.agency,
     )
 
 

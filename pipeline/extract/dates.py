@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from pipeline.extract.jsonld import JsonObject, text_value
 from pipeline.extract.junk import DATE_TEXT, STAMP_VERB_START, STAMP_VERBS, UPDATE_WORDS
 from pipeline.extract.meta_tags import MetaTags
-from pipeline.extract.purpose import names_other_content
+from pipeline.extract.purpose import inside_other_content
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
@@ -278,7 +278,7 @@ def time_candidates(root: HtmlElement) -> Iterator[Candidate]:
     """``<time datetime>`` elements outside teasers and comments, classified by nearby words."""
     for element in root.iter("time"):
         raw = element.get("datetime") or element.text_content()
-        if not raw.strip() or any(names_other_content(a) for a in element.iterancestors()):
+        if not raw.strip() or inside_other_content(element):
             continue
         context = " ".join(
             filter(

@@ -31,7 +31,7 @@ from pipeline.extract.jsonld import (
 from pipeline.extract.language import declared_language
 from pipeline.extract.meta_tags import MetaTags, meta_tags
 from pipeline.extract.text import squash
-from pipeline.extract.titles import find_title
+from pipeline.extract.titles import find_title, site_names
 
 _OPINION = re.compile(
     r"opinion|op-?eds?\b|commentary|commentisfree|\bcolumn(?:s|ists?)?\b|\beditorials?\b|"
@@ -108,6 +108,7 @@ class PageMetadata:
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    agency: str | None = None  # the news agency the byline credits ("dpa"), not an author
     date_candidates: list[Candidate] = field(default_factory=list)
     canonical_url: str | None = None
     section: str | None = None
@@ -127,9 +128,11 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     articles = article_objects(objects)
     pages = [o for o in objects if _JSONLD_PAGE_TYPES.intersection(type_names(o))]
     section = find_section(root, metas, articles, url)
+    credits = find_authors(root, articles, site_names(metas, articles, url))
     return PageMetadata(
         title=find_title(root, metas, articles, url),
-        authors=find_authors(root, articles),
+        authors=credits.authors,
+        agency=credits.agency,
         date_candidates=[
             *jsonld_candidates(articles),
             *meta_candidates(metas),

@@ -337,3 +337,18 @@ def names_other_content(element: HtmlElement) -> bool:
         if value and any(w in _OTHER_CONTENT for part in value.split() for w in words(part)):
             return True
     return False
+
+
+def inside_other_content(element: HtmlElement) -> bool:
+    """True when an ancestor below ``<body>`` lists other articles, comments or menus.
+
+    ``<body>`` and ``<html>`` are not regions: templates put the page's whole template list
+    into their classes ("single-post footer-template recommended-on"), which says nothing
+    about where on the page an element sits.
+    """
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False
+        if names_other_content(ancestor):
+            return True
+    return False

@@ -91,8 +91,10 @@ def site_names(metas: MetaTags, articles: Iterable[JsonObject], url: str) -> set
     }
     for obj in articles:
         names.add(text_value(obj.get("publisher")))
-    host_parts = urlsplit(url).hostname or ""
-    names.update(p for p in host_parts.split(".") if p not in _GENERIC_HOST_PARTS)
+    # The page's own address names the site too: a saved page read from a file has no URL.
+    for address in (url, metas.get("og:url") or ""):
+        host = urlsplit(address).hostname or ""
+        names.update(p for p in host.split(".") if p not in _GENERIC_HOST_PARTS)
     return {compact_key(n) for n in names if n and compact_key(n)}
 
 

@@ -31,6 +31,7 @@ FIELDS = {
     "author_role",
     "original_publication",
     "opinion_kind",
+    "agency",
 }
 
 
