@@ -111,6 +111,7 @@ def page_record(page: ExtractedPage) -> dict[str, Any]:
         "updated_at": _iso(page.updated_at),
         "date_source": page.date_source,
         "section": page.section,
+        "section_label": page.section_label,
         "article_type": page.article_type,
         "opinion_kind": page.opinion_kind,
         "author_role": page.author_role,

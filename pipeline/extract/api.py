@@ -81,7 +81,8 @@ class ExtractedPage:
     updated_at: datetime | None
     date_source: dict[str, str] = field(default_factory=dict)  # kind -> "json-ld", "meta", ...
     canonical_url: str | None = None
-    section: str | None = None
+    section: str | None = None  # slug for facets ("local-news"); see sections.py
+    section_label: str | None = None  # the section as the page wrote it ("Local News")
     language: str | None = None
     description: str | None = None
     article_type: str | None = None  # "news" | "opinion" | "live" | "wire" (see kinds.py)
@@ -167,8 +168,11 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
     body = "\n\n".join(paragraphs)
     attribution = find_attribution(paragraphs, opinion=meta.article_type == OPINION)
     authors = with_attributed_author(meta.authors, attribution)
+    # "X, the foreign minister, contributed this comment to The Washington Post." closes
+    # op-eds only: a news report never credits its writer that way.
+    declared = OPINION if attribution is not None and attribution.publication else None
     article_type = classify(
-        meta.article_type,
+        declared or meta.article_type,
         types=meta.jsonld_types,
         url=url,
         title=meta.title,
@@ -187,6 +191,7 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
         date_source=date_source,
         canonical_url=meta.canonical_url,
         section=meta.section,
+        section_label=meta.section_label,
         language=choose_language(meta.declared_language, options.language_hint, body),
         description=meta.description,
         article_type=article_type,

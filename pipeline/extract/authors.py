@@ -68,6 +68,9 @@ _AUTHOR_PATH = re.compile(
     re.IGNORECASE,
 )
 _DATES = re.compile(DATE_TEXT, re.IGNORECASE)
+_COLUMNIST = re.compile(
+    r"\b(?:columnist|kolumnist(?:in)?|chroniqueur|chroniqueuse|columnista)\b", re.I
+)
 _ROLE_WORDS = frozenset(
     {
         "reporter",
@@ -120,6 +123,7 @@ class Credits:
 
     authors: list[str] = field(default_factory=list)
     agency: str | None = None
+    columnist: bool = False  # a credit calls the writer a columnist: an opinion piece
 
 
 def find_authors(
@@ -143,7 +147,9 @@ def find_authors(
     )
     found = Credits()
     for source in sources:
-        people, agencies = sort_credits(source(), sites)
+        raw = source()
+        found.columnist = found.columnist or any(_COLUMNIST.search(r) for r in raw)
+        people, agencies = sort_credits(raw, sites)
         if found.agency is None and agencies:
             found.agency = agencies[0]
         if people:

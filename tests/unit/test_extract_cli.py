@@ -32,6 +32,7 @@ FIELDS = {
     "original_publication",
     "opinion_kind",
     "agency",
+    "section_label",
 }
 
 
