@@ -1,0 +1,46 @@
+"""Specification: the article container survives names that only describe its state, and
+dialogs and teaser rivers around it do not leak into the body."""
+
+from __future__ import annotations
+
+from pipeline.extract import extract
+
+PARAGRAPHS = [
+    "The harbour council voted on Thursday to close the old ferry pier for repairs, after "
+    "engineers found that two of its supports had rusted through completely.",
+    "Repairs are expected to take eight months and to cost about four million, most of it "
+    "paid from the port's reserve fund, the council's treasurer said on Friday.",
+    "Ferry passengers will board at the temporary landing next to the fish market, which "
+    "opens on Monday with a shuttle bus from the station every twenty minutes.",
+]
+URL = "https://www.harbour-gazette.example/politics/2024/05/03/pier/"
+
+
+def body_of(html: str) -> str:
+    return extract(html, URL).body
+
+
+def article(wrapper_attributes: str = "") -> str:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return f"<div {wrapper_attributes}><h1>Council closes pier</h1>{paragraphs}</div>"
+
+
+def test_a_wrapper_named_for_its_comments_being_switched_on_is_still_the_article() -> None:
+    wrapper = article('id="article" class="None comments-enabled"')
+    html = f"<html><body>{wrapper}</body></html>"
+    assert all(p in body_of(html) for p in PARAGRAPHS)
+
+
+def test_a_consent_dialog_with_long_legal_paragraphs_is_not_body_text() -> None:
+    legal = (
+        "If you are a resident of this state, you have the right, at any time, to direct a "
+        "business that sells your personal information to third parties not to sell it. "
+    ) * 3
+    dialog = (
+        "<div id='onetrust-consent-sdk'><h2>Your privacy choices</h2>"
+        f"<p>{legal}</p><p>{legal}</p><p>{legal}</p></div>"
+    )
+    html = f"<html><body>{article()}{dialog}</body></html>"
+    body = body_of(html)
+    assert all(p in body for p in PARAGRAPHS)
+    assert "personal information" not in body
