@@ -62,6 +62,19 @@ _LINE_PATTERNS = (
     r"(?:this|the) (?:post|article|page|story) (?:contains|may contain|includes) (?:affiliate"
     r" links|references to products|sponsored).{0,250}",
     r"alle angaben ohne gewähr\W*",
+    # the same prompts in French and German, line by line as templates break them
+    r"(?:et |pour )?(?:lire|accéder|continuer|poursuivre)\b.{0,60}?(?:la suite|en illimité"
+    r"|gratuitement|abonn\w*|votre compte|articles? (?:de|du|par mois))\b.{0,80}",
+    r"(?:déjà abonnée?|abonnez-vous|je m'abonne|créez(?: votre| un)? compte|"
+    r"connectez-vous|inscrivez-vous)\b.{0,120}",
+    r"(?:lust auf mehr|gefällt (?:dir|ihnen) (?:unser|unsere|dieser|dieses|der) [\w. -]{1,40})"
+    r"\?.{0,150}",
+    r"(?:jetzt )?(?:weiterlesen mit|abonnieren und|abo abschließen|vorteile sichern)\b.{0,120}",
+    # disclaimers that the text is the writer's own view
+    r".{0,100}(?:n['’]engagent que (?:leurs|son|ses|l['’]|la responsabilité de leurs?) ?"
+    r"auteurs?|gibt die meinung de[rs] (?:autor(?:in|s)?|verfasser(?:in|s)?) wieder"
+    r"|(?:views|opinions) expressed (?:here |in this \w+ )?are (?:those|solely those|the "
+    r"author's own) of the (?:author|writer)s?|are the (?:author|writer)['’]s own)\b.{0,150}",
     r"(?:this|the) (?:article|story|content) is (?:only )?(?:available|reserved|exclusive)"
     r" (?:to|for) (?:our )?(?:subscribers|members).{0,120}",
     # advertising labels
@@ -99,6 +112,11 @@ _LINE_PATTERNS = (
     r"(?:photo(?:graph)?|image|picture|video|illustration|foto|bild|crédits?)s?"
     r"(?: credits?| photos?)?\s*(?::|by|©)\s*.{0,100}",
     r"credits?\s*:.{0,100}",
+    # a caption's credit after the name shown: "Roman Doe, photo: Archives", "Titelbild: x"
+    r"[^.!?]{1,80},\s*(?:photo|foto|bild|image)s?\s*:.{1,100}",
+    r"(?:titelbild|beitragsbild|aufmacherbild|symbolbild|bildquelle)\s*:.{0,100}",
+    r"[\w.'’ -]{1,60}\s*/\s*(?:getty images|afp|reuters|dpa|epa|imago|keystone|ap photo)"
+    r"\b.{0,40}",
     r"(?:©\s*)?(?:afp|ap|reuters|dpa|epa|getty images|imago|keystone|apa|ansa|efe)"
     r"(?:\s*/\s*[\w.'’ -]{1,60})?",
     r"(?:image|photo|slide)?\s*\d+\s*(?:of|/)\s*\d+",
@@ -107,6 +125,11 @@ _LINE_PATTERNS = (
     rf"[\s.·•|,:;–—/-]*{DATE_TEXT}[\s.·•|,:;–—/-]*"
     rf"(?:\(?\s*{STAMP_VERBS}\b[^)]{{0,40}}\)?)?",
     rf"date\s*:?\s*{DATE_TEXT}",
+    # relative stamps standing alone: teaser rivers put one under every blurb
+    r"(?:updated |published |posted )?(?:\d+|an?|one)\s*(?:seconds?|secs?|minutes?|mins?|hours?"
+    r"|hrs?|h|days?|d|weeks?)\s+ago\W*",
+    r"(?:vor|il y a|hace)\s+(?:\d+|einer?|une?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?"
+    r"|secondes?|minutes?|heures?|jours?|segundos?|minutos?|horas?|días?)\W*",
     r"(?:permalink|permalien|short ?link|link|url)\s*:?\s*https?://\S+",
     # counters and page numbers standing alone
     r"[\d\s./|–-]{1,7}",

@@ -1,0 +1,46 @@
+"""Specification: furniture lines in French and German, disclaimers and caption credits are
+recognised by their wording; prose that starts with the same words stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.junk import is_boilerplate_line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pour lire la suite",
+        "et accéder gratuitement à 3 articles par mois,",
+        "créez votre compte",
+        "Pour accéder en illimité",
+        "Déjà abonné ? Connectez-vous",
+        "Lust auf mehr?",
+        "Gefällt dir unser Magazin? Dann unterstütze uns.",
+        "Les opinions exprimées dans ce blog n'engagent que leurs auteurs.",
+        "Der Beitrag gibt die Meinung des Autors wieder, nicht die der Redaktion.",
+        "The views expressed here are those of the author.",
+        "Mara Quint, photo: Archives de la ville",
+        "Titelbild: Hafenamt",
+        "Harbour Office/Getty Images",
+        "8 hours ago",
+        "vor 3 Stunden",
+        "il y a 2 heures",
+    ],
+)
+def test_furniture_lines_are_recognised(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Accéder à la propriété reste difficile pour les jeunes ménages de la ville.",
+        "Continuer à croire au projet, dit-elle, est devenu un acte de foi.",
+        "Eight hours ago the harbour master closed the pier to all traffic.",
+        "The photo, she said, showed the pier a day before it collapsed.",
+    ],
+)
+def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
+    assert not is_boilerplate_line(line)
