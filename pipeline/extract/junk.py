@@ -88,6 +88,7 @@ _LINE_PATTERNS = (
     r"leave a (?:comment|reply)|show comments|view comments|load more|back to top|skip to "
     r"(?:main )?content|skip (?:to )?navigation|menu|close|gift (?:this )?article)\W*",
     r"share (?:this|the|on|via|to)\b.{0,60}",
+    r"(?:シェア|ポスト|ツイート|ブックマーク|印刷|保存|コメント|공유|스크랩|인쇄|댓글|分享|收藏)\W*",
     r"follow (?:us|[\w'’. ]{1,40}) on (?:twitter|x|facebook|instagram|linkedin|tiktok|youtube"
     r"|threads|bluesky|mastodon|whatsapp|telegram)\b.{0,200}",
     r"(?:click|tap) here (?:to|for)\b.{0,150}",
@@ -170,7 +171,11 @@ _RECIRCULATION_HEADING = re.compile(
     r"|(?:à|a) (?:lire|découvrir)(?: aussi| également)?|lire aussi"
     r"|(?:(?:audios? |articles? |vidéos? |et |plus )+)?sur le (?:même )?(?:sujet|thème)"
     r"|(?:les )?plus lus|dans la même rubrique|commentaires?(?: \(?\d+\)?)?"
-    r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios)\W*",
+    r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios"
+    # Japanese, Chinese and Korean: "related articles", "read also", "ranking", "most read"
+    r"|【?(?:関連記事|関連ニュース|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
+    r"|\w{0,8}のアクセスランキング|この記事の特集・連載|この記事の筆者|最新記事|相关新闻|相关阅读"
+    r"|热门文章|관련\s?기사|많이 본 뉴스|추천 기사|인기 기사)】?)\W*",
     re.IGNORECASE,
 )
 _MAX_HEADING = 80

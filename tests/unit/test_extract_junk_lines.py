@@ -44,3 +44,17 @@ def test_furniture_lines_are_recognised(line: str) -> None:
 )
 def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
     assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "heading", ["関連記事", "【関連記事】", "あわせて読みたい", "관련기사", "相关新闻"]
+)
+def test_cjk_teaser_list_headings_are_recirculation_headings(heading: str) -> None:
+    from pipeline.extract.junk import is_recirculation_heading
+
+    assert is_recirculation_heading(heading)
+
+
+@pytest.mark.parametrize("label", ["シェア", "ブックマーク", "공유", "分享"])
+def test_cjk_share_widget_labels_are_furniture(label: str) -> None:
+    assert is_boilerplate_line(label)
