@@ -25,7 +25,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, TextBlock, text_blocks
-from pipeline.extract.junk import remove_boilerplate_lines
+from pipeline.extract.junk import is_boilerplate_line, remove_boilerplate_lines
 from pipeline.extract.scoring import (
     MAX_LINK_DENSITY,
     SHORT_BLOCK,
@@ -167,17 +167,23 @@ def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[
 def teaser_summaries(blocks: Sequence[TextBlock]) -> set[int]:
     """Indices of teaser blurbs: a run of cards, each a linked headline then a short text.
 
-    Lists of other stories survive cleaning when their container has no telling name. One
-    link followed by a paragraph is common inside articles ("READ: <link>"), so only an
-    unbroken run of at least MIN_TEASERS cards counts as a teaser list.
+    Lists of other stories survive cleaning when their container has no telling name. A
+    card may carry more links and a stamp between headline and blurb (a section label, the
+    author's link, "8 hours ago"). One link followed by a paragraph is common inside
+    articles ("READ: <link>"), so only an unbroken run of at least MIN_TEASERS cards counts
+    as a teaser list.
     """
     found: set[int] = set()
     run: list[int] = []
     index = 0
     while index < len(blocks) - 1:
-        if _is_teaser_card(blocks[index], blocks[index + 1]):
-            run.append(index + 1)
-            index += 2
+        blurb = _card_blurb(blocks, index)
+        if blurb is not None:
+            run.append(blurb)
+            index = blurb + 1
+            continue
+        if run and (_is_stamp(blocks[index]) or _is_card_link(blocks[index])):
+            index += 1  # a label or stamp between cards belongs to them: the run goes on
             continue
         if len(run) >= MIN_TEASERS:
             found.update(run)
@@ -186,6 +192,32 @@ def teaser_summaries(blocks: Sequence[TextBlock]) -> set[int]:
     if len(run) >= MIN_TEASERS:
         found.update(run)
     return found
+
+
+# At most this many links and stamps between a card's headline and its blurb.
+_CARD_EXTRAS = 3
+
+
+def _card_blurb(blocks: Sequence[TextBlock], start: int) -> int | None:
+    """The index of the blurb of a card whose headline is ``blocks[start]``, or None."""
+    if not _is_card_link(blocks[start]):
+        return None
+    for index in range(start + 1, min(len(blocks), start + 2 + _CARD_EXTRAS)):
+        block = blocks[index]
+        if _is_card_link(block) or _is_stamp(block):
+            continue
+        return index if _is_teaser_card(blocks[start], block) else None
+    return None
+
+
+def _is_card_link(block: TextBlock) -> bool:
+    """A short, (almost) all-link line: a card's headline, label or author link."""
+    return block.link_density >= TEASER_TITLE_LINKS and len(block.text) <= TEASER_MAX_CHARS
+
+
+def _is_stamp(block: TextBlock) -> bool:
+    """A short line that is nothing but a date or time stamp (a teaser card's footer)."""
+    return len(block.text) <= SHORT_BLOCK and is_boilerplate_line(block.text)
 
 
 def _is_teaser_card(title: TextBlock, blurb: TextBlock) -> bool:

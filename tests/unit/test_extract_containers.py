@@ -44,3 +44,17 @@ def test_a_consent_dialog_with_long_legal_paragraphs_is_not_body_text() -> None:
     body = body_of(html)
     assert all(p in body for p in PARAGRAPHS)
     assert "personal information" not in body
+
+
+def test_a_river_of_teaser_cards_with_labels_authors_and_stamps_is_not_body_text() -> None:
+    card = (
+        "<div><a href='/category/x/'>Startups</a>"
+        "<h2><a href='/2024/05/16/story-{n}/'>Another story number {n} about something</a></h2>"
+        "<div><a href='/author/jo-doe/'>Jo Doe</a></div><div>{n} hours ago</div>"
+        "<p>A short summary of story {n}, written to make a reader click through to it.</p></div>"
+    )
+    river = "".join(card.format(n=n) for n in range(1, 6))
+    html = f"<html><body><main>{article()}<section>{river}</section></main></body></html>"
+    body = body_of(html)
+    assert all(p in body for p in PARAGRAPHS)
+    assert "A short summary" not in body
