@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*"
-_NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+# "03/04/2016", "25.04.24", and Czech/Slovak "23. 12. 2024" with a space after each dot.
+_NUMERIC_DATE = r"\d{1,4}(?:[/-]|\.\s?)\d{1,2}(?:[/-]|\.\s?)\d{1,4}"
 _MONTH_FIRST = r"[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
 _DAY_FIRST = r"\d{1,2}(?:st|nd|rd|th)?\.?\s+[a-z]{3,9}\.?,?\s+\d{4}"
 _TIME = (
@@ -92,6 +93,10 @@ _LINE_PATTERNS = (
     r"follow (?:us|[\w'’. ]{1,40}) on (?:twitter|x|facebook|instagram|linkedin|tiktok|youtube"
     r"|threads|bluesky|mastodon|whatsapp|telegram)\b.{0,200}",
     r"(?:click|tap) here (?:to|for)\b.{0,150}",
+    # prompts to follow the outlet on a messenger or network, in several languages
+    r".{0,80}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
+    r"|suivez-nous)\b.{0,60}\b(?:whatsapp|telegram|instagram|facebook|twitter|tiktok|youtube"
+    r"|threads|bluesky)(?:-kanal|-channel)?\b.{0,200}",
     r"(?:click|tap) to (?:read|view|hide|show|expand|see|load|open|close|enlarge)\b.{0,60}",
     # teasers for other articles
     r"(?:read more|read next|read also|also read|see also|more on this(?: story)?|related"
@@ -128,7 +133,7 @@ _LINE_PATTERNS = (
     rf"date\s*:?\s*{DATE_TEXT}",
     # relative stamps standing alone: teaser rivers put one under every blurb
     r"(?:updated |published |posted )?(?:\d+|an?|one)\s*(?:seconds?|secs?|minutes?|mins?|hours?"
-    r"|hrs?|h|days?|d|weeks?)\s+ago\W*",
+    r"|hrs?|h|days?|d|weeks?)\s+ago\W*(?:\d{1,2}:\d{2})?",
     r"(?:vor|il y a|hace)\s+(?:\d+|einer?|une?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?"
     r"|secondes?|minutes?|heures?|jours?|segundos?|minutos?|horas?|días?)\W*",
     r"(?:permalink|permalien|short ?link|link|url)\s*:?\s*https?://\S+",

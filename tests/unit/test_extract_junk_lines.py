@@ -27,6 +27,10 @@ from pipeline.extract.junk import is_boilerplate_line
         "8 hours ago",
         "vor 3 Stunden",
         "il y a 2 heures",
+        "21 mins ago11:48",
+        "Get the latest election news to your phone Join us on WhatsApp",
+        "Folgst du schon dem Hafenblatt auf Whatsapp?",
+        "23. 12. 2024 13:31",
     ],
 )
 def test_furniture_lines_are_recognised(line: str) -> None:
@@ -40,6 +44,8 @@ def test_furniture_lines_are_recognised(line: str) -> None:
         "Continuer à croire au projet, dit-elle, est devenu un acte de foi.",
         "Eight hours ago the harbour master closed the pier to all traffic.",
         "The photo, she said, showed the pier a day before it collapsed.",
+        "Sie wohnt seit 2. 3. 2020 in Prag und arbeitet dort als Lehrerin.",
+        "Follow us on the road as we travel through Texas, where every farmer uses WhatsApp.",
     ],
 )
 def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
