@@ -21,6 +21,9 @@ from pipeline.extract.text import compact_key, squash
 
 # "»" also closes French quotations: at the very end of a title it is a quote, not a separator.
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»/：]\s+|\s*[|·•：]\s*|\s*»\s*(?=\S)")
+# A longer statement holding a shorter one supports it by half a vote: "Kicker: Headline"
+# backs "Headline" less than an equal statement would, since the kicker may be the headline's.
+CONTAINED_VOTE = 0.5
 # A key this long held in a longer statement counts as support for the shorter one.
 _MIN_CONTAINED_KEY = 12
 # A segment that is nothing but a date ("| DW | 28.04.2023") is template, never headline.
@@ -72,10 +75,15 @@ def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject
 def most_supported(candidates: list[str]) -> str:
     """The first candidate with the most support: equal statements, or longer ones holding it."""
     keys = [compact_key(c) for c in candidates]
-    best, best_votes = "", 0
+    best, best_votes = "", 0.0
     for candidate, key in zip(candidates, keys, strict=True):
         votes = sum(
-            other == key or (len(key) >= _MIN_CONTAINED_KEY and key in other) for other in keys
+            1.0
+            if other == key
+            else CONTAINED_VOTE
+            if len(key) >= _MIN_CONTAINED_KEY and key in other
+            else 0.0
+            for other in keys
         )
         if votes > best_votes:
             best, best_votes = candidate, votes

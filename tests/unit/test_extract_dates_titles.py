@@ -158,3 +158,13 @@ def test_a_site_suffix_after_a_full_width_colon_is_cut() -> None:
 def test_a_closing_french_quote_at_the_end_is_part_of_the_headline() -> None:
     found = meta('<meta property="og:title" content="Le maire parle de « gravité »">')
     assert found.title == "Le maire parle de « gravité »"
+
+
+def test_a_kicker_shared_by_most_statements_stays_in_the_headline() -> None:
+    statements = [
+        "After the storm: Council closes the ferry pier",
+        "After the storm: Council closes the ferry pier",
+        "Council closes the ferry pier",
+        "After the storm: Council closes the ferry pier",
+    ]
+    assert most_supported(statements) == "After the storm: Council closes the ferry pier"
