@@ -70,6 +70,8 @@ _PARAGRAPH_TAGS = frozenset(
         "font",
     }
 )
+# Blocks that are items of a list or rows of a table: short, unpunctuated, and still text.
+_STRUCTURED_TAGS = frozenset({"li", "tr", "dt", "dd"})
 # Teaser cards: a headline that is (almost) all link, then a blurb; both short. A run of at
 # least MIN_TEASERS such cards is a list of other stories.
 TEASER_TITLE_LINKS = 0.8
@@ -243,8 +245,17 @@ def _trim_edges(kept: list[tuple[str, TextBlock]]) -> list[tuple[str, TextBlock]
 
 
 def _is_label(text: str, block: TextBlock) -> bool:
-    """A short line without sentence punctuation that is not a heading: "Politics", "Live"."""
-    return not block.is_heading and len(text) < SHORT_BLOCK and not ends_sentence(text)
+    """A short line without sentence punctuation that is not a heading: "Politics", "Live".
+
+    List items and table rows are not labels: bulleted key points above the first paragraph
+    and a results table are part of the article.
+    """
+    return (
+        not block.is_heading
+        and block.tag not in _STRUCTURED_TAGS
+        and len(text) < SHORT_BLOCK
+        and not ends_sentence(text)
+    )
 
 
 def _prefer_jsonld(paragraphs: list[str], options: ContentOptions) -> list[str]:

@@ -58,3 +58,32 @@ def test_a_river_of_teaser_cards_with_labels_authors_and_stamps_is_not_body_text
     body = body_of(html)
     assert all(p in body for p in PARAGRAPHS)
     assert "A short summary" not in body
+
+
+def test_bulleted_key_points_above_the_first_paragraph_are_kept() -> None:
+    points = "<ul><li>The pier closes on Monday</li><li>Repairs take eight months</li></ul>"
+    story = f"<article><h1>Council closes pier</h1>{points}{article()}</article>"
+    html = f"<html><body>{story}</body></html>"
+    body = body_of(html)
+    assert body.startswith("The pier closes on Monday\n\nRepairs take eight months\n\n")
+
+
+def test_a_results_table_keeps_each_row_together_numbers_included() -> None:
+    table = (
+        "<table><tr><th>Team</th><th>Pts</th></tr><tr><td>Harbour FC</td><td>31</td></tr>"
+        "<tr><td>Dock United</td><td>28</td></tr></table>"
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    story = f"<article><h1>Table</h1>{paragraphs}{table}<p>{PARAGRAPHS[0]}</p></article>"
+    html = f"<html><body>{story}</body></html>"
+    body = body_of(html)
+    assert "Team | Pts\n\nHarbour FC | 31\n\nDock United | 28" in body
+
+
+def test_a_layout_table_holding_the_story_in_one_cell_is_read_as_paragraphs() -> None:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    html = (
+        "<html><body><table><tr><td><a href='/'>Home</a></td>"
+        f"<td><h1>Council closes pier</h1>{paragraphs}</td></tr></table></body></html>"
+    )
+    assert body_of(html) == "\n\n".join(PARAGRAPHS)
