@@ -93,6 +93,13 @@ _LINE_PATTERNS = (
     r"follow (?:us|[\w'’. ]{1,40}) on (?:twitter|x|facebook|instagram|linkedin|tiktok|youtube"
     r"|threads|bluesky|mastodon|whatsapp|telegram)\b.{0,200}",
     r"(?:click|tap) here (?:to|for)\b.{0,150}",
+    # expand/collapse controls of boxes and galleries: "Personen-Box aufklappen ... zuklappen"
+    r"(?:[\w-]{1,30}\s+)?(?:auf|zu|aus|ein)klappen(?:\s+[\w-]{1,30}\s+(?:auf|zu|aus|ein)klappen)?"
+    r"\W*|(?:show|see) (?:more|less)\W*|(?:mehr|weniger) anzeigen\W*|(?:expand|collapse)\W*",
+    # placeholders of embedded content that loads only after consent
+    r"(?:ein klick für den datenschutz|(?:empfohlener )?externer inhalt|contenu externe"
+    r"|external content|(?:um|zum) (?:den |diesen )?(?:externen? )?inhalte? (?:anzuzeigen|zu "
+    r"laden|sehen))\b.{0,200}",
     # prompts to follow the outlet on a messenger or network, in several languages
     r".{0,80}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
     r"|suivez-nous)\b.{0,60}\b(?:whatsapp|telegram|instagram|facebook|twitter|tiktok|youtube"
@@ -118,6 +125,7 @@ _LINE_PATTERNS = (
     r"(?:photo(?:graph)?|image|picture|video|illustration|foto|bild|crédits?)s?"
     r"(?: credits?| photos?)?\s*(?::|by|©)\s*.{0,100}",
     r"credits?\s*:.{0,100}",
+    r"(?:quelle|source|fuente)\s*:\s*[^.!?]{1,60}",
     # a caption's credit after the name shown: "Roman Doe, photo: Archives", "Titelbild: x"
     r"[^.!?]{1,80},\s*(?:photo|foto|bild|image)s?\s*:.{1,100}",
     r"(?:titelbild|beitragsbild|aufmacherbild|symbolbild|bildquelle)\s*:.{0,100}",

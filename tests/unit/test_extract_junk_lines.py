@@ -31,6 +31,10 @@ from pipeline.extract.junk import is_boilerplate_line
         "Get the latest election news to your phone Join us on WhatsApp",
         "Folgst du schon dem Hafenblatt auf Whatsapp?",
         "23. 12. 2024 13:31",
+        "Personen-Box aufklappen Personen-Box zuklappen",
+        "Ein Klick für den Datenschutz",
+        "Quelle: AFP",
+        "Show more",
     ],
 )
 def test_furniture_lines_are_recognised(line: str) -> None:
@@ -46,6 +50,8 @@ def test_furniture_lines_are_recognised(line: str) -> None:
         "The photo, she said, showed the pier a day before it collapsed.",
         "Sie wohnt seit 2. 3. 2020 in Prag und arbeitet dort als Lehrerin.",
         "Follow us on the road as we travel through Texas, where every farmer uses WhatsApp.",
+        "Die Polizei konnte den Koffer nicht aufklappen, weil er verschlossen war.",
+        "Quelle: Das Statistische Bundesamt meldete am Montag, dass die Preise stiegen.",
     ],
 )
 def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
