@@ -132,9 +132,11 @@ def choose_regions(
         best, parent = parent, parent.getparent()  # a body holds paragraphs, it is not one
     semantic = list(_SEMANTIC_XPATH(body))
     semantic.sort(key=lambda e: (_semantic_rank(e), scores.get(e, 0.0)), reverse=True)
-    if scores[best] < MIN_PROSE_SCORE and semantic:
-        return semantic[:1]  # no prose to speak of (lists, tables): trust the markup
     declared = [e for e in semantic if _semantic_rank(e) == _ARTICLE_BODY_RANK]
+    if scores[best] < MIN_PROSE_SCORE and semantic:
+        # No prose to speak of (lists, tables, a short text in a dense script): trust the
+        # markup -- all of the parts the page declares as its body, else the best hint.
+        return _outermost_elements(declared) or semantic[:1]
     declared_score = sum(scores.get(e, 0.0) for e in declared)
     if declared_score >= max(MIN_PROSE_SCORE, DECLARED_SHARE * scores[best]):
         # The page names its article body (in parts, on live blogs): trust it, because
@@ -276,6 +278,14 @@ def _semantic_rank(element: HtmlElement) -> int:
     if (element.get("itemprop") or "").lower() == "articlebody":
         return _ARTICLE_BODY_RANK
     return 2 if element.tag == "article" else 1
+
+
+def _outermost_elements(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements not inside another of them, in document order."""
+    chosen = set(elements)
+    outer = [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+    order = {e: i for i, e in enumerate(outer[0].getroottree().iter())} if outer else {}
+    return sorted(outer, key=lambda e: order.get(e, 0))
 
 
 def _inside(element: HtmlElement, region: HtmlElement) -> bool:

@@ -87,3 +87,19 @@ def test_a_layout_table_holding_the_story_in_one_cell_is_read_as_paragraphs() ->
         f"<td><h1>Council closes pier</h1>{paragraphs}</td></tr></table></body></html>"
     )
     assert body_of(html) == "\n\n".join(PARAGRAPHS)
+
+
+def test_japanese_paragraphs_count_as_prose_so_every_declared_part_is_kept() -> None:
+    parts = [
+        "市議会は木曜日、老朽化した桟橋を修理のため閉鎖することを決めた。技師が支柱の腐食を見つけた。",
+        "修理には八か月かかり、費用は約四百万円の見込みだと、財務担当者は金曜日に述べた。",
+        "フェリーの乗客は月曜日から魚市場の隣の仮設乗り場を使う。駅からは二十分ごとにバスが出る。",
+        "市長は記者会見で「安全が最優先だ」と述べ、工事の進み具合を毎月公表すると約束した。",
+        "地元の商店街からは、観光客が減るのではないかと心配する声も上がっている。",
+    ]
+    paragraphs = "".join(f"<p itemprop='articleBody'>{p}</p>" for p in parts)
+    teaser = (
+        "<div class='other'><p>別の記事の紹介文がここに入る。とても長い紹介文である。</p></div>"
+    )
+    html = f"<html><body><article><h1>桟橋を閉鎖</h1>{paragraphs}</article>{teaser}</body></html>"
+    assert body_of(html) == "\n\n".join(parts)
