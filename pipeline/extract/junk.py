@@ -126,6 +126,16 @@ _LINE_PATTERNS = (
     r"(?: credits?| photos?)?\s*(?::|by|©)\s*.{0,100}",
     r"credits?\s*:.{0,100}",
     r"(?:quelle|source|fuente)\s*:\s*[^.!?]{1,60}",
+    # a caption: any short text that ends with its image credit ("... Bildrechte: MDR/X")
+    r".{0,300}?\b(?:bildrechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
+    r"\s*:\s*[^.!?:]{1,60}",
+    # media labels and durations standing alone: "mit Video", "1 min", "01:00 min"
+    r"(?:mit|with|avec) (?:video|audio|podcast|bildergalerie|fotos)\W*"
+    r"|(?:\d{1,2}:)?\d{1,2}\s*min\.?"
+    r"|(?:link (?:des|zum) (?:videos?|audios?|beitrags?)|auf dieser seite|inhalt dieser seite)"
+    r"\s*:?",
+    # a web address standing alone
+    r"(?:https?://|www\.)\S+",
     # a caption's credit after the name shown: "Roman Doe, photo: Archives", "Titelbild: x"
     r"[^.!?]{1,80},\s*(?:photo|foto|bild|image)s?\s*:.{1,100}",
     r"(?:titelbild|beitragsbild|aufmacherbild|symbolbild|bildquelle)\s*:.{0,100}",

@@ -35,6 +35,10 @@ from pipeline.extract.junk import is_boilerplate_line
         "Ein Klick für den Datenschutz",
         "Quelle: AFP",
         "Show more",
+        "Pro Stunde werden dort 45 Schweine geschlachtet. Bildrechte: MDR/Jo Doe",
+        "mit Video",
+        "01:00 min",
+        "https://www.harbour-gazette.example/video-pier100.html",
     ],
 )
 def test_furniture_lines_are_recognised(line: str) -> None:
@@ -52,6 +56,7 @@ def test_furniture_lines_are_recognised(line: str) -> None:
         "Follow us on the road as we travel through Texas, where every farmer uses WhatsApp.",
         "Die Polizei konnte den Koffer nicht aufklappen, weil er verschlossen war.",
         "Quelle: Das Statistische Bundesamt meldete am Montag, dass die Preise stiegen.",
+        "Das Foto zeigt den Hafen: Er ist leer.",
     ],
 )
 def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
