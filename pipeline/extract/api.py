@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from itertools import chain
 
 from lxml.html import HtmlElement
 
@@ -19,7 +18,13 @@ from pipeline.exceptions import ExtractionError
 from pipeline.extract.attribution import Attribution, find_attribution
 from pipeline.extract.clean import Removals, clean_tree
 from pipeline.extract.content import Collector, ContentOptions, select_paragraphs
-from pipeline.extract.dates import choose_dates, url_candidates, visible_candidates
+from pipeline.extract.datefallback import htmldate_candidate
+from pipeline.extract.dates import (
+    choose_dates,
+    title_candidates,
+    url_candidates,
+    visible_candidates,
+)
 from pipeline.extract.decode import decode_html
 from pipeline.extract.kinds import OPINION, classify, opinion_kind
 from pipeline.extract.language import choose_language
@@ -63,7 +68,11 @@ class ExtractOptions:
 
 @dataclass
 class ExtractedPage:
-    """The article found in a page; datetimes are timezone-aware UTC."""
+    """The article found in a page.
+
+    Datetimes are timezone-aware and carry the offset the publisher stated (UTC when it
+    stated none), so the stored ISO 8601 value shows the publisher's own calendar day.
+    """
 
     title: str
     body: str  # paragraphs joined by "\n\n"
@@ -72,7 +81,8 @@ class ExtractedPage:
     updated_at: datetime | None
     date_source: dict[str, str] = field(default_factory=dict)  # kind -> "json-ld", "meta", ...
     canonical_url: str | None = None
-    section: str | None = None
+    section: str | None = None  # slug for facets ("local-news"); see sections.py
+    section_label: str | None = None  # the section as the page wrote it ("Local News")
     language: str | None = None
     description: str | None = None
     article_type: str | None = None  # "news" | "opinion" | "live" | "wire" (see kinds.py)
@@ -81,16 +91,35 @@ class ExtractedPage:
     # to The Washington Post."): the writer's role and the publication it was written for.
     author_role: str | None = None
     original_publication: str | None = None
+    # The news agency the byline credits ("dpa", "Associated Press"): wire copy, not an author.
+    agency: str | None = None
+
+
+# ExtractionError.reason of a page on which the extractor itself broke (a bug, not the page's
+# fault): the detail names the exception type and message, so the crawl's skip counts, the
+# reprocess log and the offline CLI all account for it instead of dying on it.
+FAILED = "failed"
 
 
 def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) -> ExtractedPage:
     """Extract the article of one page.
 
     Raises ExtractionError with reason "not_html" (not an HTML document), "undecodable"
-    (bytes in no recognisable encoding), "empty_body" (no article text on the page), or
-    "too_large", "too_deep", "timeout" (past one of ``options.limits``).
+    (bytes in no recognisable encoding), "empty_body" (no article text on the page),
+    "too_large", "too_deep", "timeout" (past one of ``options.limits``), or "failed" (any
+    other exception inside extraction, detail "<Type>: <message>"). Nothing else escapes:
+    one page of the open web must never end a crawl, a reprocess or a batch run.
     """
-    options = options or ExtractOptions()
+    try:
+        return _extract(html, url, options or ExtractOptions())
+    except ExtractionError:
+        raise
+    except Exception as error:  # the boundary: every other failure becomes an outcome
+        raise ExtractionError(FAILED, f"{type(error).__name__}: {error}") from error
+
+
+def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedPage:
+    """The steps of ``extract()``, in order; any of them may raise."""
     deadline = Deadline(options.limits.time_limit)
     check_size(html, options.limits)
     if isinstance(html, bytes):
@@ -108,15 +137,19 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
     stamps = "\n".join(b.text for b in cleaned.page_blocks if len(b.text) <= MAX_STAMP_LINE)
     language_for_dates = meta.declared_language or options.language_hint
     latest = options.fetched_at or datetime.now(UTC)
-    dates = choose_dates(
-        chain(
-            meta.date_candidates,
-            visible_candidates(stamps, fetched_at=options.fetched_at),
-            url_candidates(url),
-        ),
-        latest=latest if latest.tzinfo else latest.replace(tzinfo=UTC),
-        dayfirst=language_for_dates not in _MONTH_FIRST_LANGUAGES,
-    )
+    latest = latest if latest.tzinfo else latest.replace(tzinfo=UTC)
+    dayfirst = language_for_dates not in _MONTH_FIRST_LANGUAGES
+    candidates = [
+        *meta.date_candidates,
+        *visible_candidates(stamps, fetched_at=options.fetched_at),
+        *title_candidates(meta.title_texts),
+        *url_candidates(url),
+    ]
+    dates = choose_dates(candidates, latest=latest, dayfirst=dayfirst)
+    if dates.published is None:
+        second = htmldate_candidate(html, url, updated=dates.updated)
+        if second is not None:
+            dates = choose_dates([*candidates, second], latest=latest, dayfirst=dayfirst)
 
     paragraphs = select_paragraphs(
         cleaned.body,
@@ -135,13 +168,16 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
     body = "\n\n".join(paragraphs)
     attribution = find_attribution(paragraphs, opinion=meta.article_type == OPINION)
     authors = with_attributed_author(meta.authors, attribution)
+    # "X, the foreign minister, contributed this comment to The Washington Post." closes
+    # op-eds only: a news report never credits its writer that way.
+    declared = OPINION if attribution is not None and attribution.publication else None
     article_type = classify(
-        meta.article_type,
+        declared or meta.article_type,
         types=meta.jsonld_types,
         url=url,
         title=meta.title,
         paragraphs=paragraphs,
-        authors=authors,
+        authors=authors or ([meta.agency] if meta.agency else []),
     )
     date_source = dict(dates.sources)
     if dates.published is None:
@@ -155,6 +191,7 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
         date_source=date_source,
         canonical_url=meta.canonical_url,
         section=meta.section,
+        section_label=meta.section_label,
         language=choose_language(meta.declared_language, options.language_hint, body),
         description=meta.description,
         article_type=article_type,
@@ -165,6 +202,7 @@ def extract(html: bytes | str, url: str, options: ExtractOptions | None = None) 
         else None,
         author_role=attribution.role if attribution else None,
         original_publication=attribution.publication if attribution else None,
+        agency=meta.agency,
     )
 
 

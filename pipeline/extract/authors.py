@@ -9,14 +9,22 @@ roles, e-mail addresses and dates are removed, and lists are split at commas and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
 
 import lxml.etree
 from lxml.html import HtmlElement
 
+from pipeline.extract.credits import (
+    DESK_CODE,
+    SOURCE_LABEL,
+    Credit,
+    classify_credit,
+    is_agency,
+)
 from pipeline.extract.jsonld import JsonObject, type_names
 from pipeline.extract.junk import DATE_TEXT
-from pipeline.extract.purpose import names_other_content, words
+from pipeline.extract.purpose import inside_other_content, words
 from pipeline.extract.text import compact_key, squash
 
 _META_NAMES = frozenset(
@@ -37,9 +45,32 @@ _BY_PREFIX = re.compile(
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(
-    r"\s*(?:,|;|\||\band\b|&|\bund\b|\bet\b|\by\b|\s[-–—]\s)\s*", re.IGNORECASE
+    r"\s*(?:,|;|\||\band\b|&|\bund\b|\bet\b|\by\b|\s[-–—]\s|(?<=\w)/(?=\w{2,}))\s*|、",
+    re.IGNORECASE,
+)
+# Labels of an author field in info boxes: "Autorin/Autor", "Author:", "Auteur".
+_AUTHOR_LABEL = re.compile(
+    r"(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|auteur|auteurs|autore|written by)"
+    r"\s*:?",
+    re.IGNORECASE,
+)
+# Short label elements only (the length test runs in libxml2, not in Python).
+_LABEL_XPATH = lxml.etree.XPath(
+    "//*[self::strong or self::b or self::dt or self::span or self::th]"
+    "[string-length(normalize-space(.)) <= 16][not(*)]"
+    "[contains(translate(., 'AUTHORE', 'authore'), 'aut')]"
+)
+_AUTHOR_HREF_XPATH = lxml.etree.XPath("//a[@href]")
+# Paths of author pages: /author/jane-doe, /autoren/name/max-doe, /journalists/x, /profil/x.
+_AUTHOR_PATH = re.compile(
+    r"/(?:authors?|autor(?:en)?|auteurs?|autore|journalists?|journalisten|reporters?|staff"
+    r"|redakteur(?:e|in)?|columnists?)/[^/?#]+",
+    re.IGNORECASE,
 )
 _DATES = re.compile(DATE_TEXT, re.IGNORECASE)
+_COLUMNIST = re.compile(
+    r"\b(?:columnist|kolumnist(?:in)?|chroniqueur|chroniqueuse|columnista)\b", re.I
+)
 _ROLE_WORDS = frozenset(
     {
         "reporter",
@@ -72,6 +103,8 @@ _ROLE_WORDS = frozenset(
         "view",
         "profile",
         "opinion",
+        "stand",
+        "aktualisiert",
     }
 )
 _BYLINE_NAMES = frozenset(
@@ -84,20 +117,60 @@ _MAX_NAME_WORDS = 5
 _MAX_BYLINE_CHARS = 200
 
 
-def find_authors(root: HtmlElement, articles: Iterable[JsonObject]) -> list[str]:
-    """Author names for the page, from the most structured source that has any."""
+@dataclass(slots=True)
+class Credits:
+    """The page's authors (people) and the news agency its byline credits, if any."""
+
+    authors: list[str] = field(default_factory=list)
+    agency: str | None = None
+    columnist: bool = False  # a credit calls the writer a columnist: an opinion piece
+
+
+def find_authors(
+    root: HtmlElement, articles: Iterable[JsonObject], sites: Collection[str] = ()
+) -> Credits:
+    """Author names for the page, from the most structured source that names a person.
+
+    Every source's credits are sorted into people, agencies and the outlet's own name
+    (``credits.py``); a source that names only the outlet ("LTO", "VnExpress") or only an
+    agency does not end the search, because a later one (a byline, an author link) often
+    names the writer. The first agency seen is kept either way.
+    """
     sources: tuple[Callable[[], list[str]], ...] = (
         lambda: jsonld_authors(articles),
         lambda: meta_authors(root),
         lambda: microdata_authors(root),
         lambda: rel_authors(root),
         lambda: byline_authors(root),
+        lambda: labelled_authors(root),
+        lambda: author_link_authors(root),
     )
+    found = Credits()
     for source in sources:
-        names = clean_names(source())
-        if names:
-            return names
-    return []
+        raw = source()
+        found.columnist = found.columnist or any(_COLUMNIST.search(r) for r in raw)
+        people, agencies = sort_credits(raw, sites)
+        if found.agency is None and agencies:
+            found.agency = agencies[0]
+        if people:
+            found.authors = people
+            break
+    return found
+
+
+def sort_credits(raw_values: Iterable[str], sites: Collection[str]) -> tuple[list[str], list[str]]:
+    """People and agencies named by raw credits; the outlet's own name is dropped."""
+    people: list[str] = []
+    agencies: list[str] = []
+    for raw in raw_values:
+        from_source_label = bool(SOURCE_LABEL.match(raw))
+        for name in clean_names([SOURCE_LABEL.sub("", raw)]):
+            kind = classify_credit(name, sites)
+            if kind is Credit.AGENCY:
+                agencies.append(name)
+            elif kind is Credit.PERSON and not from_source_label:
+                people.append(name)  # "Quelle: X" names a source, never a writer
+    return people, agencies
 
 
 def jsonld_authors(articles: Iterable[JsonObject]) -> list[str]:
@@ -130,6 +203,8 @@ def microdata_authors(root: HtmlElement) -> list[str]:
     """``itemprop="author"`` elements: their ``itemprop="name"`` part, or their text."""
     found = []
     for element in _ITEMPROP_AUTHOR_XPATH(root):
+        if _in_other_content(element):
+            continue
         if element.tag == "meta":
             found.append(element.get("content") or "")
             continue
@@ -142,8 +217,53 @@ def microdata_authors(root: HtmlElement) -> list[str]:
 
 
 def rel_authors(root: HtmlElement) -> list[str]:
-    """Text of ``<a rel="author">`` links."""
-    return [str(a.text_content()) for a in _REL_AUTHOR_XPATH(root)]
+    """Text of ``<a rel="author">`` links outside teasers and comments."""
+    return [str(a.text_content()) for a in _REL_AUTHOR_XPATH(root) if not _in_other_content(a)]
+
+
+def labelled_authors(root: HtmlElement) -> list[str]:
+    """Credits after a label of their own: "<strong>Autorin/Autor</strong> Roman Doe".
+
+    Info boxes and fact lists name the writer under a label instead of a "By" line; the
+    label is a short element whose whole text is an author word, and the credit is the rest
+    of its parent's text.
+    """
+    for label in _LABEL_XPATH(root):
+        if not _AUTHOR_LABEL.fullmatch(squash(label.text_content())):
+            continue
+        parent = label.getparent()
+        if parent is None or _in_other_content(parent):
+            continue
+        text = squash(parent.text_content())
+        rest = _AUTHOR_LABEL.sub("", text, count=1).strip(" :")
+        if rest and len(rest) <= _MAX_BYLINE_CHARS:
+            return [rest]
+    return []
+
+
+def author_link_authors(root: HtmlElement) -> list[str]:
+    """Names linked to the site's author pages (``/autoren/name/max-doe``, ``/author/x``).
+
+    The first such link outside teasers and comments is the byline; links beside it in the
+    same element are co-authors.
+    """
+    for link in _AUTHOR_HREF_XPATH(root):
+        href = link.get("href") or ""
+        if not _AUTHOR_PATH.search(href) or _in_other_content(link):
+            continue
+        parent = link.getparent()
+        siblings = (
+            [a for a in parent.iter("a") if _AUTHOR_PATH.search(a.get("href") or "")]
+            if parent is not None
+            else [link]
+        )
+        return [str(a.text_content()) for a in siblings]
+    return []
+
+
+def _in_other_content(element: HtmlElement) -> bool:
+    """True inside a teaser list, a comment thread or a menu."""
+    return inside_other_content(element)
 
 
 def byline_authors(root: HtmlElement) -> list[str]:
@@ -155,7 +275,7 @@ def byline_authors(root: HtmlElement) -> list[str]:
         text = squash(element.text_content())
         if not text or len(text) > _MAX_BYLINE_CHARS:
             continue
-        if any(names_other_content(a) for a in element.iterancestors()):
+        if inside_other_content(element):
             continue
         return [text]
     return []
@@ -180,8 +300,10 @@ def split_credit(raw: str) -> list[str]:
     text = _BY_PREFIX.sub("", text)
     names = []
     for part in _SEPARATORS.split(text):
-        name = _BY_PREFIX.sub("", part).strip(" .:-–—·•")
-        if _looks_like_name(name):
+        name = DESK_CODE.sub("", _BY_PREFIX.sub("", part)).strip(" .:-–—·•")
+        if is_agency(name):
+            names.append(name)  # agencies write themselves in lower case: "dpa", "sid"
+        elif _looks_like_name(name):
             names.append(name.title() if name.isupper() else name)
     return names
 
@@ -191,6 +313,8 @@ def _looks_like_name(text: str) -> bool:
     if not text or any(ch.isdigit() for ch in text) or "@" in text or "://" in text:
         return False
     tokens = text.split()
-    if len(tokens) > _MAX_NAME_WORDS or not text[0].isupper():
+    # Names open with a capital, except in scripts without case (大渡 美咲, 배윤경).
+    caseless = text[0].isalpha() and text[0].lower() == text[0].upper()
+    if len(tokens) > _MAX_NAME_WORDS or not (text[0].isupper() or caseless):
         return False
     return not any(token.lower().strip(".,") in _ROLE_WORDS for token in tokens)

@@ -20,7 +20,7 @@ from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, text_blocks
 from pipeline.extract.junk import is_recirculation_heading
-from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
+from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, is_certain, purpose_of_names
 from pipeline.extract.scoring import subtree_scores
 from pipeline.extract.text import squash
 
@@ -314,5 +314,5 @@ def _headed_section(heading: HtmlElement, heading_text: str) -> HtmlElement | No
 def drop_named_furniture(found: Survey, guard: Guard, drop: Drop = drop_tree) -> None:
     """Remove elements whose class/id/role/aria-label name page furniture or comments."""
     for element, purpose in reversed(found.named):
-        if guard.may_drop(element, certain=purpose is Purpose.COMMENTS):
+        if guard.may_drop(element, certain=is_certain(purpose)):
             drop(element)

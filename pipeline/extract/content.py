@@ -25,7 +25,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, TextBlock, text_blocks
-from pipeline.extract.junk import remove_boilerplate_lines
+from pipeline.extract.junk import is_boilerplate_line, remove_boilerplate_lines
 from pipeline.extract.scoring import (
     MAX_LINK_DENSITY,
     SHORT_BLOCK,
@@ -70,6 +70,8 @@ _PARAGRAPH_TAGS = frozenset(
         "font",
     }
 )
+# Blocks that are items of a list or rows of a table: short, unpunctuated, and still text.
+_STRUCTURED_TAGS = frozenset({"li", "tr", "dt", "dd"})
 # Teaser cards: a headline that is (almost) all link, then a blurb; both short. A run of at
 # least MIN_TEASERS such cards is a list of other stories.
 TEASER_TITLE_LINKS = 0.8
@@ -130,9 +132,11 @@ def choose_regions(
         best, parent = parent, parent.getparent()  # a body holds paragraphs, it is not one
     semantic = list(_SEMANTIC_XPATH(body))
     semantic.sort(key=lambda e: (_semantic_rank(e), scores.get(e, 0.0)), reverse=True)
-    if scores[best] < MIN_PROSE_SCORE and semantic:
-        return semantic[:1]  # no prose to speak of (lists, tables): trust the markup
     declared = [e for e in semantic if _semantic_rank(e) == _ARTICLE_BODY_RANK]
+    if scores[best] < MIN_PROSE_SCORE and semantic:
+        # No prose to speak of (lists, tables, a short text in a dense script): trust the
+        # markup -- all of the parts the page declares as its body, else the best hint.
+        return _outermost_elements(declared) or semantic[:1]
     declared_score = sum(scores.get(e, 0.0) for e in declared)
     if declared_score >= max(MIN_PROSE_SCORE, DECLARED_SHARE * scores[best]):
         # The page names its article body (in parts, on live blogs): trust it, because
@@ -167,17 +171,23 @@ def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[
 def teaser_summaries(blocks: Sequence[TextBlock]) -> set[int]:
     """Indices of teaser blurbs: a run of cards, each a linked headline then a short text.
 
-    Lists of other stories survive cleaning when their container has no telling name. One
-    link followed by a paragraph is common inside articles ("READ: <link>"), so only an
-    unbroken run of at least MIN_TEASERS cards counts as a teaser list.
+    Lists of other stories survive cleaning when their container has no telling name. A
+    card may carry more links and a stamp between headline and blurb (a section label, the
+    author's link, "8 hours ago"). One link followed by a paragraph is common inside
+    articles ("READ: <link>"), so only an unbroken run of at least MIN_TEASERS cards counts
+    as a teaser list.
     """
     found: set[int] = set()
     run: list[int] = []
     index = 0
     while index < len(blocks) - 1:
-        if _is_teaser_card(blocks[index], blocks[index + 1]):
-            run.append(index + 1)
-            index += 2
+        blurb = _card_blurb(blocks, index)
+        if blurb is not None:
+            run.append(blurb)
+            index = blurb + 1
+            continue
+        if run and (_is_stamp(blocks[index]) or _is_card_link(blocks[index])):
+            index += 1  # a label or stamp between cards belongs to them: the run goes on
             continue
         if len(run) >= MIN_TEASERS:
             found.update(run)
@@ -186,6 +196,32 @@ def teaser_summaries(blocks: Sequence[TextBlock]) -> set[int]:
     if len(run) >= MIN_TEASERS:
         found.update(run)
     return found
+
+
+# At most this many links and stamps between a card's headline and its blurb.
+_CARD_EXTRAS = 3
+
+
+def _card_blurb(blocks: Sequence[TextBlock], start: int) -> int | None:
+    """The index of the blurb of a card whose headline is ``blocks[start]``, or None."""
+    if not _is_card_link(blocks[start]):
+        return None
+    for index in range(start + 1, min(len(blocks), start + 2 + _CARD_EXTRAS)):
+        block = blocks[index]
+        if _is_card_link(block) or _is_stamp(block):
+            continue
+        return index if _is_teaser_card(blocks[start], block) else None
+    return None
+
+
+def _is_card_link(block: TextBlock) -> bool:
+    """A short, (almost) all-link line: a card's headline, label or author link."""
+    return block.link_density >= TEASER_TITLE_LINKS and len(block.text) <= TEASER_MAX_CHARS
+
+
+def _is_stamp(block: TextBlock) -> bool:
+    """A short line that is nothing but a date or time stamp (a teaser card's footer)."""
+    return len(block.text) <= SHORT_BLOCK and is_boilerplate_line(block.text)
 
 
 def _is_teaser_card(title: TextBlock, blurb: TextBlock) -> bool:
@@ -211,8 +247,17 @@ def _trim_edges(kept: list[tuple[str, TextBlock]]) -> list[tuple[str, TextBlock]
 
 
 def _is_label(text: str, block: TextBlock) -> bool:
-    """A short line without sentence punctuation that is not a heading: "Politics", "Live"."""
-    return not block.is_heading and len(text) < SHORT_BLOCK and not ends_sentence(text)
+    """A short line without sentence punctuation that is not a heading: "Politics", "Live".
+
+    List items and table rows are not labels: bulleted key points above the first paragraph
+    and a results table are part of the article.
+    """
+    return (
+        not block.is_heading
+        and block.tag not in _STRUCTURED_TAGS
+        and len(text) < SHORT_BLOCK
+        and not ends_sentence(text)
+    )
 
 
 def _prefer_jsonld(paragraphs: list[str], options: ContentOptions) -> list[str]:
@@ -233,6 +278,14 @@ def _semantic_rank(element: HtmlElement) -> int:
     if (element.get("itemprop") or "").lower() == "articlebody":
         return _ARTICLE_BODY_RANK
     return 2 if element.tag == "article" else 1
+
+
+def _outermost_elements(elements: list[HtmlElement]) -> list[HtmlElement]:
+    """The elements not inside another of them, in document order."""
+    chosen = set(elements)
+    outer = [e for e in elements if not any(a in chosen for a in e.iterancestors())]
+    order = {e: i for i, e in enumerate(outer[0].getroottree().iter())} if outer else {}
+    return sorted(outer, key=lambda e: order.get(e, 0))
 
 
 def _inside(element: HtmlElement, region: HtmlElement) -> bool:

@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from pipeline.extract.jsonld import JsonObject, text_value
 from pipeline.extract.junk import DATE_TEXT, STAMP_VERB_START, STAMP_VERBS, UPDATE_WORDS
 from pipeline.extract.meta_tags import MetaTags
-from pipeline.extract.purpose import names_other_content
+from pipeline.extract.purpose import inside_other_content
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 
@@ -118,6 +118,11 @@ _RELATIVE_STAMP = re.compile(
     r"(?P<unit>minute|min|hour|hr|day|week)s?\s+ago\b",
     re.IGNORECASE,
 )
+_NON_LETTERS = re.compile(r"[^a-z]")
+_LOOSE_PUBLISHED_KEY = re.compile(r"publi(?:shed|cation)|pubdate|datecreated|firstpub")
+_LOOSE_UPDATED_KEY = re.compile(r"modified|updated|lastmod")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•»]\s+|\s*[|·•»]\s*")
+_WHOLE_DATE = re.compile(DATE_TEXT, re.IGNORECASE)
 _UNIT_SECONDS = {"minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400, "week": 604800}
 
 
@@ -132,7 +137,7 @@ class Candidate:
 
 @dataclass(slots=True)
 class PageDates:
-    """The chosen dates (UTC) and the source each came from."""
+    """The chosen dates (in the offset the page gave, else UTC) and the source of each."""
 
     published: datetime | None = None
     updated: datetime | None = None
@@ -159,7 +164,10 @@ def choose_dates(
 
 
 def parse_date(raw: str, *, dayfirst: bool = False) -> datetime | None:
-    """A timezone-aware UTC datetime for a full date string, or None (naive means UTC)."""
+    """A timezone-aware datetime for a full date string, or None.
+
+    An offset the page states is kept as written; a date without one is taken as UTC.
+    """
     raw = raw.strip()
     if not raw:
         return None
@@ -180,7 +188,9 @@ def parse_date(raw: str, *, dayfirst: bool = False) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+    # The publisher's own offset is kept: it is the same instant as UTC, but converting would
+    # move a story published at 00:30 in Moscow to the previous calendar day.
+    return parsed
 
 
 def _parse_free_text(raw: str, *, dayfirst: bool) -> datetime | None:
@@ -208,11 +218,50 @@ def jsonld_candidates(articles: Iterable[JsonObject]) -> Iterator[Candidate]:
 
 
 def meta_candidates(metas: MetaTags) -> Iterator[Candidate]:
-    """Dates in ``<meta>`` tags (Open Graph, Dublin Core, Parse.ly, ...), most specific first."""
+    """Dates in ``<meta>`` tags (Open Graph, Dublin Core, Parse.ly, ...), most specific first.
+
+    Templates spell the same key many ways ("article:published_time", "article:published:time",
+    "article.published-time"), so keys are compared with their punctuation removed.
+    """
+    by_letters: dict[str, str] = {}
+    for key, value in metas.items():
+        by_letters.setdefault(_letters(key), value)
     for kind, keys in (("published", _PUBLISHED_META), ("updated", _UPDATED_META)):
         for key in keys:
-            if key in metas:
-                yield Candidate(kind, metas[key], "meta")
+            found = metas.get(key) or by_letters.get(_letters(key))
+            if found:
+                yield Candidate(kind, found, "meta")
+
+
+def loose_meta_candidates(metas: MetaTags) -> Iterator[Candidate]:
+    """Any other ``<meta>`` key that says "published"/"modified" ("DCSext.articleFirstPublished").
+
+    Trusted less than markup on the article itself: such keys are analytics and CMS fields,
+    some of which record a different event (first upload of a recycled URL, a template date).
+    """
+    for key, value in metas.items():
+        letters = _letters(key)
+        if _LOOSE_PUBLISHED_KEY.search(letters) and "publisher" not in letters:
+            yield Candidate("published", value, "meta")
+        elif _LOOSE_UPDATED_KEY.search(letters):
+            yield Candidate("updated", value, "meta")
+
+
+def title_candidates(titles: Iterable[str]) -> Iterator[Candidate]:
+    """A title segment that is nothing but a date: "Headline | Site | 28.04.2023".
+
+    Some templates append the publication day to ``<title>``/``og:title``; a whole segment
+    that is a date (never a date inside the headline's words) is the page's own statement.
+    """
+    for title in titles:
+        for segment in _TITLE_SEPARATOR.split(title):
+            if _WHOLE_DATE.fullmatch(segment.strip()):
+                yield Candidate("published", segment.strip(), "title")
+
+
+def _letters(key: str) -> str:
+    """A meta key without case and punctuation: "article:published:time" -> letters only."""
+    return _NON_LETTERS.sub("", key.lower())
 
 
 def microdata_candidates(root: HtmlElement) -> Iterator[Candidate]:
@@ -229,7 +278,7 @@ def time_candidates(root: HtmlElement) -> Iterator[Candidate]:
     """``<time datetime>`` elements outside teasers and comments, classified by nearby words."""
     for element in root.iter("time"):
         raw = element.get("datetime") or element.text_content()
-        if not raw.strip() or any(names_other_content(a) for a in element.iterancestors()):
+        if not raw.strip() or inside_other_content(element):
             continue
         context = " ".join(
             filter(
@@ -277,6 +326,8 @@ def _preceding_text(element: HtmlElement) -> str:
     """The text right before an element in its parent, e.g. "Updated:" in front of a <time>."""
     previous = element.getprevious()
     if previous is not None:
-        return (previous.text_content() or "")[-40:] + (previous.tail or "")
+        # A comment or processing instruction has no text content of its own, only a tail.
+        own = previous.text_content() if isinstance(previous.tag, str) else ""
+        return (own or "")[-40:] + (previous.tail or "")
     parent = element.getparent()
     return (parent.text or "")[-40:] if parent is not None else ""

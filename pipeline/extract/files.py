@@ -2,7 +2,9 @@
 
 So that saved pages can be inspected, compared with other extractors and scored by the
 evaluation harness through the crawl's own code path (``newsarchive extract``). A file that
-fails gets an ``error`` field and the run goes on.
+fails gets an ``error`` field (the ``ExtractionError`` reason, ``failed`` for a crash inside the
+extractor, with ``detail``) and the run goes on: a page that yields no article is an outcome of
+the run, and a harness reading the JSON Lines must not lose a whole batch over one page.
 """
 
 from __future__ import annotations
@@ -66,8 +68,6 @@ def extract_file(
     except ExtractionError as error:
         record["error"] = error.reason
         record["detail"] = error.detail
-    except Exception as error:  # one broken page must not end a batch run
-        record["error"] = f"crash: {type(error).__name__}: {error}"
     else:
         record.update(page_record(page))
     if timings:
@@ -84,10 +84,12 @@ def page_record(page: ExtractedPage) -> dict[str, Any]:
         "updated_at": _iso(page.updated_at),
         "date_source": page.date_source,
         "section": page.section,
+        "section_label": page.section_label,
         "article_type": page.article_type,
         "opinion_kind": page.opinion_kind,
         "author_role": page.author_role,
         "original_publication": page.original_publication,
+        "agency": page.agency,
         "language": page.language,
         "description": page.description,
         "canonical_url": page.canonical_url,

@@ -14,7 +14,8 @@ import re
 from collections.abc import Iterable
 
 _WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*"
-_NUMERIC_DATE = r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}"
+# "03/04/2016", "25.04.24", and Czech/Slovak "23. 12. 2024" with a space after each dot.
+_NUMERIC_DATE = r"\d{1,4}(?:[/-]|\.\s?)\d{1,2}(?:[/-]|\.\s?)\d{1,4}"
 _MONTH_FIRST = r"[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
 _DAY_FIRST = r"\d{1,2}(?:st|nd|rd|th)?\.?\s+[a-z]{3,9}\.?,?\s+\d{4}"
 _TIME = (
@@ -62,6 +63,19 @@ _LINE_PATTERNS = (
     r"(?:this|the) (?:post|article|page|story) (?:contains|may contain|includes) (?:affiliate"
     r" links|references to products|sponsored).{0,250}",
     r"alle angaben ohne gewähr\W*",
+    # the same prompts in French and German, line by line as templates break them
+    r"(?:et |pour )?(?:lire|accéder|continuer|poursuivre)\b.{0,60}?(?:la suite|en illimité"
+    r"|gratuitement|abonn\w*|votre compte|articles? (?:de|du|par mois))\b.{0,80}",
+    r"(?:déjà abonnée?|abonnez-vous|je m'abonne|créez(?: votre| un)? compte|"
+    r"connectez-vous|inscrivez-vous)\b.{0,120}",
+    r"(?:lust auf mehr|gefällt (?:dir|ihnen) (?:unser|unsere|dieser|dieses|der) [\w. -]{1,40})"
+    r"\?.{0,150}",
+    r"(?:jetzt )?(?:weiterlesen mit|abonnieren und|abo abschließen|vorteile sichern)\b.{0,120}",
+    # disclaimers that the text is the writer's own view
+    r".{0,100}(?:n['’]engagent que (?:leurs|son|ses|l['’]|la responsabilité de leurs?) ?"
+    r"auteurs?|gibt die meinung de[rs] (?:autor(?:in|s)?|verfasser(?:in|s)?) wieder"
+    r"|(?:views|opinions) expressed (?:here |in this \w+ )?are (?:those|solely those|the "
+    r"author's own) of the (?:author|writer)s?|are the (?:author|writer)['’]s own)\b.{0,150}",
     r"(?:this|the) (?:article|story|content) is (?:only )?(?:available|reserved|exclusive)"
     r" (?:to|for) (?:our )?(?:subscribers|members).{0,120}",
     # advertising labels
@@ -75,9 +89,21 @@ _LINE_PATTERNS = (
     r"leave a (?:comment|reply)|show comments|view comments|load more|back to top|skip to "
     r"(?:main )?content|skip (?:to )?navigation|menu|close|gift (?:this )?article)\W*",
     r"share (?:this|the|on|via|to)\b.{0,60}",
+    r"(?:シェア|ポスト|ツイート|ブックマーク|印刷|保存|コメント|공유|스크랩|인쇄|댓글|分享|收藏)\W*",
     r"follow (?:us|[\w'’. ]{1,40}) on (?:twitter|x|facebook|instagram|linkedin|tiktok|youtube"
     r"|threads|bluesky|mastodon|whatsapp|telegram)\b.{0,200}",
     r"(?:click|tap) here (?:to|for)\b.{0,150}",
+    # expand/collapse controls of boxes and galleries: "Personen-Box aufklappen ... zuklappen"
+    r"(?:[\w-]{1,30}\s+)?(?:auf|zu|aus|ein)klappen(?:\s+[\w-]{1,30}\s+(?:auf|zu|aus|ein)klappen)?"
+    r"\W*|(?:show|see) (?:more|less)\W*|(?:mehr|weniger) anzeigen\W*|(?:expand|collapse)\W*",
+    # placeholders of embedded content that loads only after consent
+    r"(?:ein klick für den datenschutz|(?:empfohlener )?externer inhalt|contenu externe"
+    r"|external content|(?:um|zum) (?:den |diesen )?(?:externen? )?inhalte? (?:anzuzeigen|zu "
+    r"laden|sehen))\b.{0,200}",
+    # prompts to follow the outlet on a messenger or network, in several languages
+    r".{0,80}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
+    r"|suivez-nous)\b.{0,60}\b(?:whatsapp|telegram|instagram|facebook|twitter|tiktok|youtube"
+    r"|threads|bluesky)(?:-kanal|-channel)?\b.{0,200}",
     r"(?:click|tap) to (?:read|view|hide|show|expand|see|load|open|close|enlarge)\b.{0,60}",
     # teasers for other articles
     r"(?:read more|read next|read also|also read|see also|more on this(?: story)?|related"
@@ -99,6 +125,22 @@ _LINE_PATTERNS = (
     r"(?:photo(?:graph)?|image|picture|video|illustration|foto|bild|crédits?)s?"
     r"(?: credits?| photos?)?\s*(?::|by|©)\s*.{0,100}",
     r"credits?\s*:.{0,100}",
+    r"(?:quelle|source|fuente)\s*:\s*[^.!?]{1,60}",
+    # a caption: any short text that ends with its image credit ("... Bildrechte: MDR/X")
+    r".{0,300}?\b(?:bildrechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
+    r"\s*:\s*[^.!?:]{1,60}",
+    # media labels and durations standing alone: "mit Video", "1 min", "01:00 min"
+    r"(?:mit|with|avec) (?:video|audio|podcast|bildergalerie|fotos)\W*"
+    r"|(?:\d{1,2}:)?\d{1,2}\s*min\.?"
+    r"|(?:link (?:des|zum) (?:videos?|audios?|beitrags?)|auf dieser seite|inhalt dieser seite)"
+    r"\s*:?",
+    # a web address standing alone
+    r"(?:https?://|www\.)\S+",
+    # a caption's credit after the name shown: "Roman Doe, photo: Archives", "Titelbild: x"
+    r"[^.!?]{1,80},\s*(?:photo|foto|bild|image)s?\s*:.{1,100}",
+    r"(?:titelbild|beitragsbild|aufmacherbild|symbolbild|bildquelle)\s*:.{0,100}",
+    r"[\w.'’ -]{1,60}\s*/\s*(?:getty images|afp|reuters|dpa|epa|imago|keystone|ap photo)"
+    r"\b.{0,40}",
     r"(?:©\s*)?(?:afp|ap|reuters|dpa|epa|getty images|imago|keystone|apa|ansa|efe)"
     r"(?:\s*/\s*[\w.'’ -]{1,60})?",
     r"(?:image|photo|slide)?\s*\d+\s*(?:of|/)\s*\d+",
@@ -107,6 +149,11 @@ _LINE_PATTERNS = (
     rf"[\s.·•|,:;–—/-]*{DATE_TEXT}[\s.·•|,:;–—/-]*"
     rf"(?:\(?\s*{STAMP_VERBS}\b[^)]{{0,40}}\)?)?",
     rf"date\s*:?\s*{DATE_TEXT}",
+    # relative stamps standing alone: teaser rivers put one under every blurb
+    r"(?:updated |published |posted )?(?:\d+|an?|one)\s*(?:seconds?|secs?|minutes?|mins?|hours?"
+    r"|hrs?|h|days?|d|weeks?)\s+ago\W*(?:\d{1,2}:\d{2})?",
+    r"(?:vor|il y a|hace)\s+(?:\d+|einer?|une?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?"
+    r"|secondes?|minutes?|heures?|jours?|segundos?|minutos?|horas?|días?)\W*",
     r"(?:permalink|permalien|short ?link|link|url)\s*:?\s*https?://\S+",
     # counters and page numbers standing alone
     r"[\d\s./|–-]{1,7}",
@@ -147,7 +194,11 @@ _RECIRCULATION_HEADING = re.compile(
     r"|(?:à|a) (?:lire|découvrir)(?: aussi| également)?|lire aussi"
     r"|(?:(?:audios? |articles? |vidéos? |et |plus )+)?sur le (?:même )?(?:sujet|thème)"
     r"|(?:les )?plus lus|dans la même rubrique|commentaires?(?: \(?\d+\)?)?"
-    r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios)\W*",
+    r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios"
+    # Japanese, Chinese and Korean: "related articles", "read also", "ranking", "most read"
+    r"|【?(?:関連記事|関連ニュース|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
+    r"|\w{0,8}のアクセスランキング|この記事の特集・連載|この記事の筆者|最新記事|相关新闻|相关阅读"
+    r"|热门文章|관련\s?기사|많이 본 뉴스|추천 기사|인기 기사)】?)\W*",
     re.IGNORECASE,
 )
 _MAX_HEADING = 80

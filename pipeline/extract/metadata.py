@@ -16,6 +16,7 @@ from pipeline.extract.authors import find_authors
 from pipeline.extract.dates import (
     Candidate,
     jsonld_candidates,
+    loose_meta_candidates,
     meta_candidates,
     microdata_candidates,
     time_candidates,
@@ -29,74 +30,28 @@ from pipeline.extract.jsonld import (
 )
 from pipeline.extract.language import declared_language
 from pipeline.extract.meta_tags import MetaTags, meta_tags
+from pipeline.extract.sections import find_section, url_section
 from pipeline.extract.text import squash
-from pipeline.extract.titles import find_title
+
+__all__ = ["PageMetadata", "read_metadata", "url_section"]
+from pipeline.extract.titles import find_title, site_names
 
 _OPINION = re.compile(
     r"opinion|op-?eds?\b|commentary|commentisfree|\bcolumn(?:s|ists?)?\b|\beditorials?\b|"
     r"meinung|kommentar|tribune|chronique|мнени",
     re.IGNORECASE,
 )
+# A headline opening with an opinion label: "Opinion | ...", "Kommentar: ...", "OP-ED: ...".
+_OPINION_LABEL = re.compile(
+    r"^\s*(?:opinion|op-?ed|commentary|comment|column|editorial|meinung|kommentar|gastbeitrag"
+    r"|leitartikel|tribune|chronique|éditorial|opinión|opinião)\s*[|:–—-]\s*\S",
+    re.IGNORECASE,
+)
 # A section named "Comment" ("Daily Comment", "Comment is free") is the opinion pages.
 _COMMENT_SECTION = re.compile(r"\bcomment\b", re.IGNORECASE)
-# Values CMS templates put into section fields when the editor set none.
-_PLACEHOLDER_SECTIONS = frozenset(
-    {
-        "tags",
-        "tag",
-        "article",
-        "articles",
-        "post",
-        "posts",
-        "story",
-        "stories",
-        "page",
-        "uncategorized",
-        "default",
-        "none",
-        "null",
-        "undefined",
-        "general",
-    }
-)
-# URL path segments that name a kind of page or a language, not a section.
-_NOT_SECTIONS = frozenset(
-    {
-        "article",
-        "articles",
-        "story",
-        "stories",
-        "content",
-        "amp",
-        "a",
-        "p",
-        "post",
-        "posts",
-        "news-story",
-        "index",
-        "www",
-        "html",
-        "en",
-        "de",
-        "fr",
-        "ru",
-        "es",
-        "it",
-        "uk",
-        "us",
-        "intl",
-        "item",
-        "id",
-    }
-)
-_SECTION_SEGMENT = re.compile(r"[a-z][a-z0-9-]{1,30}")
 _CANONICAL_XPATH = lxml.etree.XPath(
     '//link[@href][contains(concat(" ", translate(@rel, '
     '"CANONICAL", "canonical"), " "), " canonical ")]'
-)
-# WordPress marks the post's category links with rel="category tag".
-_CATEGORY_XPATH = lxml.etree.XPath(
-    '//a[contains(concat(" ", normalize-space(@rel), " "), " category ")]'
 )
 _JSONLD_PAGE_TYPES = frozenset({"webpage", "itempage", "newsmediaorganization"})
 
@@ -107,14 +62,18 @@ class PageMetadata:
 
     title: str = ""
     authors: list[str] = field(default_factory=list)
+    agency: str | None = None  # the news agency the byline credits ("dpa"), not an author
     date_candidates: list[Candidate] = field(default_factory=list)
     canonical_url: str | None = None
-    section: str | None = None
+    section: str | None = None  # slug: "opinion", "local-news"
+    section_label: str | None = None  # as the page wrote it: "Opinion", "Local News"
     description: str | None = None
     article_type: str = "news"
     declared_language: str | None = None
     jsonld_body: str = ""
     jsonld_types: tuple[str, ...] = ()  # schema.org types of the page's article objects
+    # The raw title texts (og:title, <title>): some templates append the day to them.
+    title_texts: tuple[str, ...] = ()
 
 
 def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
@@ -123,25 +82,44 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     objects = jsonld_objects(root)
     articles = article_objects(objects)
     pages = [o for o in objects if _JSONLD_PAGE_TYPES.intersection(type_names(o))]
-    section = find_section(root, metas, articles, url)
+    credits = find_authors(root, articles, site_names(metas, articles, url))
+    title = find_title(root, metas, articles, url)
+    canonical = find_canonical(root, metas, url)
+    urls = (url, canonical) if canonical else (url,)
+    section = find_section(root, metas, articles, objects, urls, title)
     return PageMetadata(
-        title=find_title(root, metas, articles, url),
-        authors=find_authors(root, articles),
+        title=title,
+        authors=credits.authors,
+        agency=credits.agency,
         date_candidates=[
             *jsonld_candidates(articles),
             *meta_candidates(metas),
             *microdata_candidates(root),
             *time_candidates(root),
             *jsonld_candidates(pages),
+            *loose_meta_candidates(metas),
         ],
-        canonical_url=find_canonical(root, metas, url),
-        section=section,
+        canonical_url=canonical,
+        section=section.slug if section else None,
+        section_label=section.label if section else None,
         description=find_description(metas, articles),
-        article_type=find_article_type(articles, section, url),
+        article_type=find_article_type(
+            articles,
+            section.label if section else None,
+            urls,
+            title=title,
+            columnist=credits.columnist,
+        ),
         declared_language=declared_language(root, metas),
         jsonld_body=next((b for o in articles if (b := text_value(o.get("articleBody")))), ""),
         jsonld_types=tuple(t for o in articles for t in type_names(o)),
+        title_texts=tuple(filter(None, (metas.get("og:title"), _title_text(root)))),
     )
+
+
+def _title_text(root: HtmlElement) -> str | None:
+    title = root.find(".//title")
+    return str(title.text_content()) if title is not None else None
 
 
 def find_canonical(root: HtmlElement, metas: MetaTags, url: str) -> str | None:
@@ -154,33 +132,6 @@ def find_canonical(root: HtmlElement, metas: MetaTags, url: str) -> str | None:
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
 
 
-def find_section(
-    root: HtmlElement, metas: MetaTags, articles: list[JsonObject], url: str
-) -> str | None:
-    """``article:section``, JSON-LD ``articleSection``, a WordPress category link, else the
-    URL's first segment; placeholder values ("tags", "Articles") are skipped."""
-    candidates = [
-        metas.get("article:section"),
-        *(text_value(o.get("articleSection")) for o in articles),
-        *(str(a.text_content()) for a in _CATEGORY_XPATH(root)),
-    ]
-    for candidate in candidates:
-        section = squash(candidate or "")
-        if section and section.lower() not in _PLACEHOLDER_SECTIONS:
-            return section
-    return url_section(url)
-
-
-def url_section(url: str) -> str | None:
-    """The first path segment that names a section: "/world/2016/07/x" -> "world"."""
-    segments = [s.lower() for s in urlsplit(url).path.split("/") if s]
-    for segment in segments[:-1]:  # the last segment is the article's own slug
-        if segment in _NOT_SECTIONS or not _SECTION_SEGMENT.fullmatch(segment):
-            continue
-        return segment
-    return None
-
-
 def find_description(metas: MetaTags, articles: list[JsonObject]) -> str | None:
     """Meta description, ``og:description``, ``twitter:description`` or JSON-LD description."""
     for name in ("description", "og:description", "twitter:description"):
@@ -191,14 +142,25 @@ def find_description(metas: MetaTags, articles: list[JsonObject]) -> str | None:
     return squash(described) if described else None
 
 
-def find_article_type(articles: list[JsonObject], section: str | None, url: str) -> str:
-    """ "opinion" when the type, section or URL says opinion/op-ed/commentary/column/editorial."""
+def find_article_type(
+    articles: list[JsonObject],
+    section: str | None,
+    urls: tuple[str, ...],
+    *,
+    title: str = "",
+    columnist: bool = False,
+) -> str:
+    """ "opinion" when the type, section, URL, a headline label ("Opinion | ...",
+    "Kommentar: ...") or a columnist byline say opinion/op-ed/commentary/column/editorial."""
     types = [t for o in articles for t in type_names(o)]
-    if "opinionnewsarticle" in types:
+    if "opinionnewsarticle" in types or columnist:
         return "opinion"
     if section and (_OPINION.search(section) or _COMMENT_SECTION.search(section)):
         return "opinion"
-    segments = [s for s in urlsplit(url).path.lower().split("/") if s][:-1]
-    if any(_OPINION.search(s) or s == "comment" for s in segments):
+    for url in urls:
+        segments = [s for s in urlsplit(url).path.lower().split("/") if s][:-1]
+        if any(_OPINION.search(s) or s == "comment" for s in segments):
+            return "opinion"
+    if _OPINION_LABEL.match(title):
         return "opinion"
     return "news"

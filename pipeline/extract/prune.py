@@ -21,7 +21,7 @@ from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import BLOCK_TAGS, text_blocks
 from pipeline.extract.clean import FURNITURE_TAGS, WRAPPER_TAGS, hidden_by
-from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, purpose_of_names
+from pipeline.extract.purpose import PURPOSE_ATTRIBUTES, Purpose, is_certain, purpose_of_names
 from pipeline.extract.scoring import prose_weight
 
 # An element holding at least this share of the container's prose is the article itself (or
@@ -89,7 +89,7 @@ def is_furniture(element: HtmlElement, guard: ContainerGuard) -> bool:
         return tag in _DROPPABLE_WRAPPERS and guard.may_drop(element)
     get = attributes.get
     purpose = purpose_of_names(tuple(map(get, PURPOSE_ATTRIBUTES)))
-    if purpose is Purpose.COMMENTS:
+    if is_certain(purpose):
         return True
     droppable = (
         purpose is Purpose.BOILERPLATE

@@ -17,6 +17,8 @@ from lxml.html import HtmlElement
 # Attributes whose values name an element's purpose.
 PURPOSE_ATTRIBUTES = ("class", "id", "role", "aria-label", "data-component", "data-module")
 
+# Words after a name that say its state: "comments-enabled", "ads-off", "sharing-disabled".
+_STATE_SUFFIXES = frozenset({"enabled", "disabled", "on", "off", "allowed"})
 _CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -233,7 +235,26 @@ _STEMS = (
     "taboola",
 )
 _BOILERPLATE_WORDS = _LAYOUT | _SOCIAL | _RECIRCULATION | _COMMERCIAL | _NOTICES | _EMBEDS
-_ALL_WORDS = _BOILERPLATE_WORDS | _ARTICLE_FURNITURE | _COMMENTS
+# Consent managers and cookie banners: legal dialogs whose long paragraphs read like prose
+# (and so pass the prose guard), but which never hold an article.
+_DIALOGS = frozenset(
+    {
+        "consent",
+        "gdpr",
+        "ccpa",
+        "dsgvo",
+        "onetrust",
+        "cookiebanner",
+        "cookielaw",
+        "usercentrics",
+        "didomi",
+        "sourcepoint",
+        "quantcast",
+        "truste",
+        "cookiebot",
+    }
+)
+_ALL_WORDS = _BOILERPLATE_WORDS | _ARTICLE_FURNITURE | _COMMENTS | _DIALOGS
 
 # Cheap pre-filter: an attribute string that contains none of these substrings cannot match.
 _PREFIXES = {w[:4] for w in _ALL_WORDS | set(_STEMS) | {p.split()[0] for p in _PHRASES}}
@@ -265,6 +286,16 @@ class Purpose(Enum):
     CONTENT = "content"  # nothing says otherwise
     BOILERPLATE = "boilerplate"  # page furniture: navigation, ads, share bars, related links
     COMMENTS = "comments"  # reader comments: prose-like, so text statistics cannot tell
+    DIALOG = "dialog"  # consent and cookie dialogs: legal prose, never the article
+
+
+# Purposes that remove an element whatever share of the page's prose it holds.
+_CERTAIN = frozenset({Purpose.COMMENTS, Purpose.DIALOG})
+
+
+def is_certain(purpose: Purpose) -> bool:
+    """True for comment threads and consent dialogs: prose-like, never the article."""
+    return purpose in _CERTAIN
 
 
 def words(value: str) -> list[str]:
@@ -273,11 +304,20 @@ def words(value: str) -> list[str]:
 
 
 def purpose_of_words(tokens: list[str]) -> Purpose:
-    """Classify a list of name words; modifiers such as "has-" cancel the word after them."""
-    meaningful = [w for i, w in enumerate(tokens) if i == 0 or tokens[i - 1] not in _MODIFIERS]
-    meaningful = [w for w in meaningful if w not in _MODIFIERS]
+    """Classify a list of name words; modifiers such as "has-" cancel the word after them,
+    state words such as "-enabled" the word before them ("comments-enabled" is an article
+    whose comments are switched on, not the comment thread)."""
+    meaningful = [
+        w
+        for i, w in enumerate(tokens)
+        if (i == 0 or tokens[i - 1] not in _MODIFIERS)
+        and (i + 1 == len(tokens) or tokens[i + 1] not in _STATE_SUFFIXES)
+    ]
+    meaningful = [w for w in meaningful if w not in _MODIFIERS and w not in _STATE_SUFFIXES]
     if any(w in _COMMENTS for w in meaningful):
         return Purpose.COMMENTS
+    if any(w in _DIALOGS for w in meaningful):
+        return Purpose.DIALOG
     for word in meaningful:
         if word in _BOILERPLATE_WORDS or word in _ARTICLE_FURNITURE:
             return Purpose.BOILERPLATE
@@ -312,7 +352,7 @@ def purpose_of_names(values: tuple[str | None, ...]) -> Purpose:
             continue
         for part in value.split() if name == "class" else (value,):
             found = purpose_of_words(words(part))
-            if found is Purpose.COMMENTS:
+            if found in _CERTAIN:
                 return found
             if found is Purpose.BOILERPLATE:
                 verdict = found
@@ -335,5 +375,20 @@ def names_other_content(element: HtmlElement) -> bool:
     for name in ("class", "id"):
         value = element.get(name)
         if value and any(w in _OTHER_CONTENT for part in value.split() for w in words(part)):
+            return True
+    return False
+
+
+def inside_other_content(element: HtmlElement) -> bool:
+    """True when an ancestor below ``<body>`` lists other articles, comments or menus.
+
+    ``<body>`` and ``<html>`` are not regions: templates put the page's whole template list
+    into their classes ("single-post footer-template recommended-on"), which says nothing
+    about where on the page an element sits.
+    """
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("body", "html"):
+            return False
+        if names_other_content(ancestor):
             return True
     return False

@@ -27,7 +27,9 @@ MAX_LINK_DENSITY_LONG = 0.8
 _SHORT_PENALTY = 0.3
 _UNPUNCTUATED_FACTOR = 0.3
 _LIST_TAGS = frozenset({"li", "dd", "dt", "td", "th"})
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)]\s*$|[.!?]\s")
+# Latin and CJK sentence ends (。！？ and the closing quotes and brackets that follow them):
+# without the latter a Japanese paragraph scores as an unpunctuated label.
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)。！？」』）]\s*$|[.!?]\s|[。！？]")
 
 
 def block_weight(block: Block) -> float:

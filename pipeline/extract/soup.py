@@ -219,7 +219,10 @@ class _Collector:
         for child in tag.children:
             if isinstance(child, Tag):
                 name = child.name
-                if name in BLOCK_TAGS:
+                if name == "tr" and _is_data_row(child):
+                    self.flush(owner)
+                    self._row(child)
+                elif name in BLOCK_TAGS:
                     self.flush(owner)
                     self._open.append(id(child))
                     self.walk(child, name, link_depth)
@@ -233,6 +236,19 @@ class _Collector:
                 self.parts.append(str(child))
                 if link_depth:
                     self.link_chars += len(child.strip())
+
+    def _row(self, row: Tag) -> None:
+        """A table row of data as one line, cells joined by " | ": a standings or results
+        table stays readable (team and points together) instead of a column of fragments."""
+        cells = [squash(c.get_text(" ")) for c in row.find_all(("td", "th"), recursive=False)]
+        text = " | ".join(c for c in cells if c)
+        if not text:
+            return
+        links = sum(len(a.get_text(strip=True)) for a in row.find_all("a"))
+        block = SoupBlock(text, "tr", min(links, len(text)))
+        self.blocks.append(block)
+        if self.prose is not None:
+            self._credit(block)
 
     def flush(self, owner: str) -> None:
         """Turn the pending text run into blocks, split at double line breaks."""
@@ -258,6 +274,16 @@ class _Collector:
             return
         for key in (0, *self._open):
             self.prose[key] = self.prose.get(key, 0.0) + weight
+
+
+# Markup inside a cell that makes the table a layout grid (old templates put the whole story
+# into one <td>), not a table of data.
+_LAYOUT_IN_CELL = ("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "blockquote", "br")
+
+
+def _is_data_row(row: Tag) -> bool:
+    """True for a row of short data cells, False for a row of a layout table."""
+    return row.find(_LAYOUT_IN_CELL) is None
 
 
 def _lines(text: str) -> str:

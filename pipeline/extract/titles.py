@@ -15,10 +15,19 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from pipeline.extract.jsonld import JsonObject, text_value
+from pipeline.extract.junk import DATE_TEXT
 from pipeline.extract.meta_tags import MetaTags
 from pipeline.extract.text import compact_key, squash
 
-_SEPARATOR = re.compile(r"\s+[|\-–—:·•»/]\s+|\s*[|·•»]\s*")
+# "»" also closes French quotations: at the very end of a title it is a quote, not a separator.
+_SEPARATOR = re.compile(r"\s+[|\-–—:·•»/：]\s+|\s*[|·•：]\s*|\s*»\s*(?=\S)")
+# A longer statement holding a shorter one supports it by half a vote: "Kicker: Headline"
+# backs "Headline" less than an equal statement would, since the kicker may be the headline's.
+CONTAINED_VOTE = 0.5
+# A key this long held in a longer statement counts as support for the shorter one.
+_MIN_CONTAINED_KEY = 12
+# A segment that is nothing but a date ("| DW | 28.04.2023") is template, never headline.
+_WHOLE_DATE = re.compile(DATE_TEXT, re.IGNORECASE)
 # A segment longer than this is part of the headline even if it mentions the site.
 _MAX_SITE_WORDS = 4
 _GENERIC_HOST_PARTS = frozenset(
@@ -42,9 +51,16 @@ _GENERIC_HOST_PARTS = frozenset(
 
 
 def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject], url: str) -> str:
-    """The article headline, site name removed; empty when the page has none."""
+    """The article headline, site name removed; empty when the page has none.
+
+    Pages state their headline up to five times (og:title, the JSON-LD headline,
+    twitter:title, the visible ``<h1>``, ``<title>``) and editors rewrite some of them for
+    sharing or search ("Kicker: teaser headline", an SEO variant). The headline most of these
+    statements agree on wins; a statement that is contained in a longer one ("Headline" in
+    "Headline - Section | Site") supports it too. Ties go to the first in that order.
+    """
     articles = list(articles)
-    candidates = [
+    raw = [
         metas.get("og:title"),
         next((text_value(o.get("headline")) for o in articles if o.get("headline")), None),
         metas.get("twitter:title"),
@@ -52,10 +68,26 @@ def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject
         _title_element(root),
     ]
     sites = site_names(metas, articles, url)
-    for candidate in candidates:
-        if candidate:
-            return strip_site_name(squash(candidate), sites)
-    return ""
+    candidates = [strip_site_name(squash(c), sites) for c in raw if c and squash(c)]
+    return most_supported(candidates)
+
+
+def most_supported(candidates: list[str]) -> str:
+    """The first candidate with the most support: equal statements, or longer ones holding it."""
+    keys = [compact_key(c) for c in candidates]
+    best, best_votes = "", 0.0
+    for candidate, key in zip(candidates, keys, strict=True):
+        votes = sum(
+            1.0
+            if other == key
+            else CONTAINED_VOTE
+            if len(key) >= _MIN_CONTAINED_KEY and key in other
+            else 0.0
+            for other in keys
+        )
+        if votes > best_votes:
+            best, best_votes = candidate, votes
+    return best
 
 
 def site_names(metas: MetaTags, articles: Iterable[JsonObject], url: str) -> set[str]:
@@ -67,8 +99,10 @@ def site_names(metas: MetaTags, articles: Iterable[JsonObject], url: str) -> set
     }
     for obj in articles:
         names.add(text_value(obj.get("publisher")))
-    host_parts = urlsplit(url).hostname or ""
-    names.update(p for p in host_parts.split(".") if p not in _GENERIC_HOST_PARTS)
+    # The page's own address names the site too: a saved page read from a file has no URL.
+    for address in (url, metas.get("og:url") or ""):
+        host = urlsplit(address).hostname or ""
+        names.update(p for p in host.split(".") if p not in _GENERIC_HOST_PARTS)
     return {compact_key(n) for n in names if n and compact_key(n)}
 
 
@@ -92,9 +126,7 @@ def strip_site_name(title: str, sites: set[str]) -> str:
 def _names_site(segment: str, sites: set[str]) -> bool:
     """True when the segment is, contains, or is contained in a site name."""
     key = compact_key(segment)
-    if not key:
-        return True
-    if key in sites:
+    if not key or key in sites or _WHOLE_DATE.fullmatch(segment.strip()):
         return True
     if len(segment.split()) > _MAX_SITE_WORDS:
         return False

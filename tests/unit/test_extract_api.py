@@ -67,7 +67,8 @@ def test_semantic_variant_reads_metadata_from_json_ld_meta_tags_and_byline() -> 
     page = extract_fixture("seed-op-ed-article.html", SEED_VARIANTS["seed-op-ed-article.html"])
     assert page.authors == ["Igor Ivanov"]
     assert page.article_type == "opinion"
-    assert page.section == "Opinions"
+    assert page.section == "opinions"
+    assert page.section_label == "Opinions"
     assert page.language == "en"
     assert page.canonical_url == (
         "https://www.riverside-ledger.example/opinions/russias-pursuit-of-peace-and-partnership/"

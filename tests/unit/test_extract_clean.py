@@ -42,7 +42,7 @@ def test_names_are_split_at_punctuation_and_camel_case_humps() -> None:
         ("relatedArticles", Purpose.BOILERPLATE),
         ("ad-slot", Purpose.BOILERPLATE),
         ("newsletter-signup", Purpose.BOILERPLATE),
-        ("cookie-consent", Purpose.BOILERPLATE),
+        ("cookie-consent", Purpose.DIALOG),
         ("most-read", Purpose.BOILERPLATE),
         ("see-also", Purpose.BOILERPLATE),
         ("youMayLike", Purpose.BOILERPLATE),

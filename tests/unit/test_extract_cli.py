@@ -32,6 +32,8 @@ FIELDS = {
     "author_role",
     "original_publication",
     "opinion_kind",
+    "agency",
+    "section_label",
 }
 
 
@@ -57,11 +59,13 @@ def test_each_file_gives_one_record_in_input_order(tmp_path: Path, capsys: Captu
     assert records[0]["url"] == SEED.resolve().as_uri()
 
 
-def test_a_failing_file_gets_an_error_and_the_run_goes_on(tmp_path: Path, capsys: Capture) -> None:
+def test_a_failing_file_gets_an_error_and_the_run_goes_on_and_exits_0(
+    tmp_path: Path, capsys: Capture
+) -> None:
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.4\n...")
     status, records = run([str(pdf), str(tmp_path / "missing.html"), str(SEED)], capsys)
-    assert status == 1
+    assert status == 0
     assert records[0]["error"] == "not_html"
     assert str(records[1]["error"]).startswith("unreadable")
     assert "error" not in records[2] and records[2]["body"]
@@ -128,3 +132,11 @@ def test_an_unknown_cleaner_is_a_usage_error(capsys: Capture) -> None:
         main(["extract", "--cleaner", "regex", str(SEED)])
     assert exit_info.value.code == 2
     assert "invalid choice: 'regex'" in capsys.readouterr().err
+
+
+def test_strict_exits_1_when_a_file_gave_no_article(tmp_path: Path, capsys: Capture) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n...")
+    status, records = run(["--strict", str(pdf), str(SEED)], capsys)
+    assert status == 1
+    assert records[0]["error"] == "not_html" and records[1]["body"]

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
+from pipeline.extract.sections import slugify
 from pipeline.local.fixture_site import manifest
 
 ARTICLES = manifest.expected_articles()
@@ -39,7 +40,8 @@ def test_fixture_article_is_extracted_as_the_manifest_says(
     assert tuple(page.authors) == article.authors
     assert page.language == article.language
     assert page.article_type == article.article_type
-    assert page.section == article.section
+    assert page.section_label == article.section
+    assert page.section == slugify(article.section)
     if article.published_at is not None:
         assert page.published_at == article.published_at
     if article.updated_at is not None:

@@ -240,12 +240,12 @@ def test_placeholder_sections_are_skipped() -> None:
         '<script type="application/ld+json">{"@type": "NewsArticle", '
         '"articleSection": "Transport"}</script>'
     )
-    assert found.section == "Transport"
+    assert (found.section, found.section_label) == ("transport", "Transport")
 
 
 def test_wordpress_category_link_names_the_section() -> None:
     found = meta("", '<a href="/news/" rel="category tag">Local News</a>')
-    assert found.section == "Local News"
+    assert (found.section, found.section_label) == ("local-news", "Local News")
 
 
 def test_canonical_link_is_made_absolute() -> None:

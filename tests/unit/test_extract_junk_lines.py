@@ -1,0 +1,77 @@
+"""Specification: furniture lines in French and German, disclaimers and caption credits are
+recognised by their wording; prose that starts with the same words stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.junk import is_boilerplate_line
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pour lire la suite",
+        "et accéder gratuitement à 3 articles par mois,",
+        "créez votre compte",
+        "Pour accéder en illimité",
+        "Déjà abonné ? Connectez-vous",
+        "Lust auf mehr?",
+        "Gefällt dir unser Magazin? Dann unterstütze uns.",
+        "Les opinions exprimées dans ce blog n'engagent que leurs auteurs.",
+        "Der Beitrag gibt die Meinung des Autors wieder, nicht die der Redaktion.",
+        "The views expressed here are those of the author.",
+        "Mara Quint, photo: Archives de la ville",
+        "Titelbild: Hafenamt",
+        "Harbour Office/Getty Images",
+        "8 hours ago",
+        "vor 3 Stunden",
+        "il y a 2 heures",
+        "21 mins ago11:48",
+        "Get the latest election news to your phone Join us on WhatsApp",
+        "Folgst du schon dem Hafenblatt auf Whatsapp?",
+        "23. 12. 2024 13:31",
+        "Personen-Box aufklappen Personen-Box zuklappen",
+        "Ein Klick für den Datenschutz",
+        "Quelle: AFP",
+        "Show more",
+        "Pro Stunde werden dort 45 Schweine geschlachtet. Bildrechte: MDR/Jo Doe",
+        "mit Video",
+        "01:00 min",
+        "https://www.harbour-gazette.example/video-pier100.html",
+    ],
+)
+def test_furniture_lines_are_recognised(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Accéder à la propriété reste difficile pour les jeunes ménages de la ville.",
+        "Continuer à croire au projet, dit-elle, est devenu un acte de foi.",
+        "Eight hours ago the harbour master closed the pier to all traffic.",
+        "The photo, she said, showed the pier a day before it collapsed.",
+        "Sie wohnt seit 2. 3. 2020 in Prag und arbeitet dort als Lehrerin.",
+        "Follow us on the road as we travel through Texas, where every farmer uses WhatsApp.",
+        "Die Polizei konnte den Koffer nicht aufklappen, weil er verschlossen war.",
+        "Quelle: Das Statistische Bundesamt meldete am Montag, dass die Preise stiegen.",
+        "Das Foto zeigt den Hafen: Er ist leer.",
+    ],
+)
+def test_prose_that_opens_with_the_same_words_stays(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "heading", ["関連記事", "【関連記事】", "あわせて読みたい", "관련기사", "相关新闻"]
+)
+def test_cjk_teaser_list_headings_are_recirculation_headings(heading: str) -> None:
+    from pipeline.extract.junk import is_recirculation_heading
+
+    assert is_recirculation_heading(heading)
+
+
+@pytest.mark.parametrize("label", ["シェア", "ブックマーク", "공유", "分享"])
+def test_cjk_share_widget_labels_are_furniture(label: str) -> None:
+    assert is_boilerplate_line(label)
