@@ -131,6 +131,8 @@ def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
         author_role=page.author_role,
         original_publication=page.original_publication,
         opinion_kind=page.opinion_kind,
+        section_label=page.section_label,
+        agency=page.agency,
         warc=raw.warc,
     )
 

@@ -59,6 +59,10 @@ class Article:
     author_role: str | None = None
     original_publication: str | None = None
     opinion_kind: str | None = None  # op-ed, column, editorial, letter (opinion pieces only)
+    # The page's own section label (``section`` is its lowercase slug) and the news agency it
+    # credits (an agency is not an author: pipeline/extract/credits.py).
+    section_label: str | None = None
+    agency: str | None = None
     # 1 when first indexed, bumped by the bulk writer each time the content changes.
     revision: int = 1
     # When the current revision was captured (None: at ``fetched_at``, the first capture); what
@@ -100,6 +104,8 @@ class Article:
             "author_role": self.author_role,
             "original_publication": self.original_publication,
             "opinion_kind": self.opinion_kind,
+            "section_label": self.section_label,
+            "agency": self.agency,
             "revision": self.revision,
             "changed_at": _iso(self.changed_at or self.fetched_at),
             "warc": self.warc,

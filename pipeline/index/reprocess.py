@@ -70,6 +70,11 @@ EXTRACTED_FIELDS = (
     "date_source",
     "content_hash",
     "word_count",
+    "section_label",
+    "agency",
+    "author_role",
+    "original_publication",
+    "opinion_kind",
 )
 # Dates: the re-extracted value when the page yields one, else the stored one (feed hints and
 # revision times are not in the page).

@@ -74,6 +74,9 @@ MAPPINGS: dict[str, Any] = {
         "author_role": {"type": "keyword", "ignore_above": 256},
         "original_publication": {"type": "keyword", "ignore_above": 256},
         "opinion_kind": {"type": "keyword"},
+        # The section as the page labels it (``section`` is its slug) and a credited agency.
+        "section_label": {"type": "keyword", "ignore_above": 256},
+        "agency": {"type": "keyword", "ignore_above": 256},
         "content_hash": {"type": "keyword"},
         "word_count": {"type": "integer"},
         # Incremental crawls: how many times the content changed (1 = as first indexed), and

@@ -10,7 +10,6 @@ and must still give the article (or, for the shapes with no article, a named rea
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +17,9 @@ from pathlib import Path
 import pytest
 
 import pipeline.extract.api as api
+from pipeline.cli import main
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import extract
-from pipeline.extract.__main__ import main
 
 URL = "https://www.harbour-gazette.example/politics/2024/05/03/council-votes/"
 PARAGRAPHS = [
@@ -98,14 +97,13 @@ def test_expected_reasons_pass_through_the_boundary_unchanged() -> None:
 
 
 def test_the_cli_prints_an_error_object_for_a_crash_and_exits_0(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     saved = tmp_path / "page.html"
     saved.write_text(page(), encoding="utf-8")
     monkeypatch.setattr(api, "read_metadata", _raiser(RecursionError("too deep for Python")))
-    out = io.StringIO()
-    status = main([str(saved)], stdout=out)
-    record = json.loads(out.getvalue())
+    status = main(["extract", str(saved)])
+    record = json.loads(capsys.readouterr().out)
     assert status == 0
     assert record["error"] == "failed"
     assert record["detail"] == "RecursionError: too deep for Python"
