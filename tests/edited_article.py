@@ -52,7 +52,7 @@ def build_edited_article(
         story = EditedArticle(index=index, doc_id=document_id(url), url=url)
 
         def capture() -> None:
-            run = crawl(site_url=site.base_url, es_url=es_url, index=index, data_dir=data_dir)
+            run = crawl(site_url=site.base_url, es_url=es_url, alias=index, data_dir=data_dir)
             assert run.exit_code == 0, run.stderr[-3000:]
             story.summaries.append(run.summary)
 
