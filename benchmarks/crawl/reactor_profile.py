@@ -14,6 +14,7 @@ wall time over its article pages. The rest is Scrapy's and Twisted's own machine
 scraper, middlewares, signals), which also runs slower when the machine is busier.
 
     .venv/bin/python benchmarks/crawl/reactor_profile.py --articles 5000 --out /tmp/reactor.json
+    .venv/bin/python benchmarks/crawl/reactor_profile.py --real --copies 1 --keep-raw /tmp/spy
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from bench import FAST, PY, SOURCE, Site, drop  # noqa: E402
 # (stage, function-name prefixes): the first stage with a match in a sample's stack takes it.
 STAGES = [
     ("idle (waiting in select)", ()),  # matched on the innermost frame, see _stage
-    ("WARC record writing", ("WarcArchive.",)),
+    ("WARC record writing", ("WarcArchive.", "RotatingWarcWriter.")),
     ("extraction hand-off + learned boilerplate", ("ExtractPipeline.", "ExtractPool.")),
     ("near-duplicate + bulk writer", ("IndexPipeline.", "NearDuplicateIndex.", "_write_part")),
     ("spider callbacks (parse, links, sitemaps)", ("SourceSpider.",)),
@@ -69,7 +70,7 @@ def reactor_samples(raw: Path) -> Counter[str]:
 
 
 def profiled_crawl(
-    py_spy: str, site: Site, tmp: Path, name: str, extra: list[str]
+    py_spy: str, site: Site, tmp: Path, name: str, extra: list[str], keep: Path | None = None
 ) -> dict[str, object]:
     sources = tmp / "sources.yaml"
     sources.write_text(SOURCE.format(base=site.base))
@@ -95,6 +96,9 @@ def profiled_crawl(
         drop(index)
     pages = site.served()["articles"]
     wall = float(json.loads(rusage.read_text())["wall_s"])
+    if keep is not None:
+        keep.mkdir(parents=True, exist_ok=True)
+        (keep / raw.name).write_text(raw.read_text())
     samples = reactor_samples(raw)
     total = sum(samples.values())
     ms = {stage: 1000 * wall * n / total / pages for stage, n in samples.items()}
@@ -106,6 +110,9 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--real", action="store_true", help="the real saved pages (bench.py)")
+    parser.add_argument("--copies", type=int, default=1, help="with --real: URLs per page")
+    parser.add_argument("--keep-raw", type=Path, help="keep py-spy's raw stacks in this folder")
     # The project's venv has it (dev extra); else whatever is on PATH.
     venv_spy = Path(PY).parent / "py-spy"
     parser.add_argument("--py-spy", default=str(venv_spy) if venv_spy.exists() else "py-spy")
@@ -113,17 +120,18 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        site = Site(args.articles, tmp)
+        site = Site(args.articles, tmp, args.copies if args.real else 0)
+        keep = args.keep_raw
         try:
             sides = [
-                profiled_crawl(args.py_spy, site, tmp, "fetch-only", ["ITEM_PIPELINES={}"]),
-                profiled_crawl(args.py_spy, site, tmp, "full", []),
+                profiled_crawl(args.py_spy, site, tmp, "fetch-only", ["ITEM_PIPELINES={}"], keep),
+                profiled_crawl(args.py_spy, site, tmp, "full", [], keep),
             ]
         finally:
             site.close()
     fetch, full = (side["ms_per_page"] for side in sides)
     assert isinstance(fetch, dict) and isinstance(full, dict)
-    print(f"\nreactor thread, ms per article page ({args.articles} articles)")
+    print(f"\nreactor thread, ms per article page ({site.articles} articles)")
     print(f"{'stage':52} {'fetch-only':>10} {'full':>8} {'extra':>8}")
     for stage in [s for s, _ in STAGES] + [OTHER]:
         a, b = fetch.get(stage, 0.0), full.get(stage, 0.0)

@@ -18,6 +18,24 @@ from pathlib import Path
 
 from pipeline.cli import main
 
+# The spider's own open-to-close time, from Scrapy's stats as they are closed: "spider time",
+# the figure the issue's fetch-only comparison uses (the process's wall time adds start-up).
+_spider: dict[str, float] = {}
+
+
+def _record_spider_time() -> None:
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    persist = MemoryStatsCollector._persist_stats
+
+    def record(self: MemoryStatsCollector, stats: dict[str, object]) -> None:
+        elapsed = stats.get("elapsed_time_seconds")
+        if isinstance(elapsed, int | float):
+            _spider["spider_s"] = _spider.get("spider_s", 0.0) + float(elapsed)
+        persist(self, stats)  # type: ignore[arg-type]
+
+    MemoryStatsCollector._persist_stats = record  # type: ignore[method-assign]
+
 
 def _rss_mb() -> float:
     """Current resident set of this process, from /proc (Linux)."""
@@ -38,6 +56,7 @@ def run() -> int:
             samples.append((round(time.perf_counter() - started, 2), round(_rss_mb(), 1)))
 
     threading.Thread(target=sample, daemon=True).start()
+    _record_spider_time()
     try:
         code = main(sys.argv[1:])
     finally:
@@ -53,6 +72,7 @@ def run() -> int:
                     "peak_rss_mb": own.ru_maxrss / 1024,
                     "children_peak_rss_mb": kids.ru_maxrss / 1024,
                     "rss_samples": samples,
+                    "spider_s": _spider.get("spider_s"),
                 }
             )
         )

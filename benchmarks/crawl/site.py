@@ -8,6 +8,13 @@ metadata, navigation, share bar, related links, newsletter box, comments, footer
 extractor has boilerplate to remove. Pages are rendered on demand from the seeded corpus (kept
 as compact tuples, not HTML), so 16x sizes do not hold gigabytes of markup.
 
+Real pages (``--real DIR[,DIR...] --copies K``): instead of generated articles the site serves
+every ``*.html`` file under ``DIR/pages`` (the shared evaluation sets: real outlets' article
+pages, ~245 KB each with their full chrome, hundreds of links, inline scripts), each under K
+article URLs so a crawl can reach thousands. Files are read from disk when requested (the OS
+keeps them cached), never copied into the repository; the feed, sitemaps and section pages list
+them like any other article.
+
 Discovery: ``/robots.txt`` -> ``/sitemap.xml`` (index) -> ``/sitemaps/<k>.xml`` (1,000 URLs
 each); ``/feed.xml`` (RSS, newest 100); section pages ``/<section>/?page=<k>`` (50 teasers).
 The server runs in its own process so its CPU does not share the benchmark driver's GIL.
@@ -15,10 +22,12 @@ The server runs in its own process so its CPU does not share the benchmark drive
 
 from __future__ import annotations
 
+import argparse
 import html
 import json
 import sys
 import threading
+import time
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,7 +43,8 @@ NAV = ["world", "politics", "business", "science", "sport", "culture", "opinion"
 
 Row = tuple[
     str, str, str, tuple[str, ...], datetime, str
-]  # path, title, body, authors, date, section
+]  # path, title, body, authors, date, section; for a real page, body is the file's path
+REAL_SECTIONS = ("world", "politics", "business")
 
 
 def build(count: int) -> list[Row]:
@@ -44,6 +54,25 @@ def build(count: int) -> list[Row]:
         when = a.published_at or datetime(2020, 1, 1)
         path = f"/{a.section}/{when:%Y/%m/%d}/story-{n}"
         rows.append((path, a.title, a.body, tuple(a.authors), when, a.section or "world"))
+    return rows
+
+
+def build_real(dirs: list[Path], copies: int) -> list[Row]:
+    """Rows for real saved pages: each file of ``dirs/*/pages`` under ``copies`` article URLs.
+
+    The row's "body" is the file's path: the page is served as saved, read when requested.
+    """
+    files = sorted(f for d in dirs for f in (d / "pages").glob("*.html"))
+    if not files:
+        raise SystemExit(f"no pages/*.html under {', '.join(map(str, dirs))}")
+    rows: list[Row] = []
+    for copy in range(copies):
+        for k, file in enumerate(files):
+            n = copy * len(files) + k
+            when = datetime(2026, 1, 1 + n % 28, n % 24)
+            section = REAL_SECTIONS[n % len(REAL_SECTIONS)]
+            path = f"/{section}/{when:%Y/%m/%d}/story-{n}"
+            rows.append((path, file.stem, str(file), (), when, section))
     return rows
 
 
@@ -174,11 +203,17 @@ def feed(rows: list[Row], base: str) -> bytes:
     ).encode()
 
 
-def serve(count: int, port_file: Path) -> None:
-    """Serve the site until killed; write ``http://127.0.0.1:<port>`` to ``port_file`` when up."""
-    rows = build(count)
+def serve(rows: list[Row], port_file: Path, *, real: bool = False) -> None:
+    """Serve the site until killed; write ``http://127.0.0.1:<port>`` to ``port_file`` when up.
+
+    ``/__served`` reports what was fetched since the last ``?reset=1``: article and other
+    pages, and the wall-clock times (``time.time()``) of the first request and of the last
+    article served, from which the benchmark reads a crawl's start-up time.
+    """
     by_path = {r[0]: i for i, r in enumerate(rows)}
-    served = {"articles": 0, "other": 0}  # what the crawlers fetched: the benchmark's page count
+    # what the crawlers fetched: the benchmark's page count
+    served: dict[str, float] = {"articles": 0, "other": 0, "first_request_at": 0.0}
+    served["on_site"] = len(rows)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -191,15 +226,22 @@ def serve(count: int, port_file: Path) -> None:
             base = f"http://{self.headers.get('Host', '127.0.0.1')}"
             url = urlsplit(self.path)
             body: bytes | None = None
+            if url.path != "/__served" and not served["first_request_at"]:
+                served["first_request_at"] = time.time()
             ctype = "text/html; charset=utf-8"
             if url.path == "/__served":
                 body, ctype = json.dumps(served).encode(), "application/json"
                 if "reset" in url.query:
-                    served.update(articles=0, other=0)
+                    served.update(articles=0, other=0, first_request_at=0.0)
             elif url.path in by_path:
-                body = article_page(rows, by_path[url.path], base)
+                if real:
+                    body = Path(rows[by_path[url.path]][2]).read_bytes()
+                    ctype = "text/html"  # as saved: the page's own <meta charset> decides
+                else:
+                    body = article_page(rows, by_path[url.path], base)
                 with lock:
                     served["articles"] += 1
+                    served["last_article_at"] = time.time()
             elif url.path == "/robots.txt":
                 body, ctype = (
                     f"User-agent: *\nDisallow: /search\nSitemap: {base}/sitemap.xml\n".encode(),
@@ -234,5 +276,19 @@ def serve(count: int, port_file: Path) -> None:
     server.serve_forever()
 
 
+def main() -> None:
+    parser = argparse.ArgumentParser(description="the crawl benchmark's site")
+    parser.add_argument("articles", type=int, help="generated articles (ignored with --real)")
+    parser.add_argument("port_file", type=Path)
+    parser.add_argument("--real", default="", help="comma-separated dirs holding pages/*.html")
+    parser.add_argument("--copies", type=int, default=1, help="article URLs per real page")
+    args = parser.parse_args()
+    if args.real:
+        dirs = [Path(d) for d in args.real.split(",") if d]
+        serve(build_real(dirs, args.copies), args.port_file, real=True)
+    else:
+        serve(build(args.articles), args.port_file)
+
+
 if __name__ == "__main__":
-    serve(int(sys.argv[1]), Path(sys.argv[2]))
+    main()
