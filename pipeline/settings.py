@@ -65,6 +65,11 @@ NEWSARCHIVE_INDEX = os.environ.get("NEWSARCHIVE_INDEX", "news")
 NEWSARCHIVE_INDEX_ENABLED = True
 # 500: the fastest in benchmarks/index's sweep of 100/200/500/1000, for raw _bulk and the writer.
 NEWSARCHIVE_BULK_BATCH_SIZE = 500
+# ... or after this many seconds, whichever comes first (pipeline/crawl/pipelines.py,
+# IndexPipeline): a document is searchable within seconds of its fetch, and a killed crawl
+# re-fetches at most this much work (the URL store settles pages after each written batch).
+# 0: by size only.
+NEWSARCHIVE_BULK_FLUSH_SECONDS = 5.0
 NEWSARCHIVE_BULK_MAX_RETRIES = 5
 NEWSARCHIVE_PROGRESS_INTERVAL = 10.0
 # Pages larger than this are skipped as validate/too_large before extraction (bytes).
@@ -96,6 +101,10 @@ NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 # A WARC file is closed and the next one started past this size (bytes; the value of
 # pipeline.archive.writer.DEFAULT_MAX_BYTES, the writer's own default; a test keeps them equal).
 NEWSARCHIVE_WARC_MAX_BYTES = 512 * 1024 * 1024
+# True: WARC records compressed and written by a thread of their own, not the reactor thread
+# (pipeline/archive/extension.py). Off: on two cores it measured no gain (benchmarks/RESULTS.md,
+# "WARC writing off the reactor thread"); it may where the reactor thread bounds the crawl.
+NEWSARCHIVE_WARC_THREAD = False
 # Distributed mode (pipeline/crawl/distributed/, docs/distributed.md): a Redis URL turns it on;
 # every worker of a run (same run name) shares one request queue and one seen-set there.
 NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")

@@ -80,6 +80,7 @@ _SOURCE_KEYS = (
     "sitemaps",
     "article_patterns",
     "follow_patterns",
+    "follow_article_links",
     "deny_patterns",
     "selectors",
     "boilerplate",
@@ -154,6 +155,8 @@ class Source:
     poll: Poll | None = None
     description: str = ""
     enabled: bool = True
+    # Whether links found on article pages are followed; None: unless the source has a sitemap.
+    follow_article_links: bool | None = None
 
     def __post_init__(self) -> None:
         if not self.domains:
@@ -192,6 +195,20 @@ class Source:
             if host == dhost or host.endswith("." + dhost):
                 return True
         return False
+
+    @property
+    def follows_article_links(self) -> bool:
+        """Whether the crawl follows the links of article pages (related stories, AMP variants).
+
+        By default only a source without a sitemap does: a sitemap lists the site's articles,
+        so article links add requests (each one a duplicate, or a page the sitemap has too)
+        but no articles (benchmarks/RESULTS.md, "Link following from article pages"); a feed
+        lists only the newest, and start pages only their teasers, so there they are how older
+        articles are found. ``follow_article_links`` in the YAML overrides it either way.
+        """
+        if self.follow_article_links is not None:
+            return self.follow_article_links
+        return not self.sitemaps
 
     def is_denied(self, url: str) -> bool:
         """Whether a deny pattern matches: such a URL is never fetched."""
@@ -476,6 +493,9 @@ def _parse_source(
         poll=_parse_poll(merged.get("poll"), merged.get("schedule"), ctx),
         description=_parse_str(merged.get("description"), "description", ctx) or "",
         enabled=_parse_bool(merged.get("enabled"), "enabled", ctx, default=True),
+        follow_article_links=_parse_optional_bool(
+            merged.get("follow_article_links"), "follow_article_links", ctx
+        ),
     )
 
 
@@ -616,6 +636,12 @@ def _parse_bool(value: object, key: str, ctx: _Context, *, default: bool) -> boo
     if not isinstance(value, bool):
         ctx.fail(f"expected true or false, got {value!r}", key)
     return value
+
+
+def _parse_optional_bool(value: object, key: str, ctx: _Context) -> bool | None:
+    if value is None:
+        return None
+    return _parse_bool(value, key, ctx, default=False)
 
 
 def _parse_language(value: object, ctx: _Context) -> str | None:

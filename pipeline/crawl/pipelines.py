@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from concurrent.futures import Future
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +17,16 @@ from elasticsearch.exceptions import ApiError, TransportError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from pipeline.archive.extension import resolve_location
 from pipeline.boilerplate import BoilerplateStore, SourceLearners
 from pipeline.crawl.ledger import STAT_PREFIX, Skip
+from pipeline.crawl.outlinks import Outlink, PageLinks, page_outlinks
+from pipeline.crawl.spiders.source_spider import SourceSpider
 from pipeline.crawl.state.signals import documents_settled
 from pipeline.documents import extract_options, make_article
 from pipeline.exceptions import ExtractionError
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
-from pipeline.extract.pool import ExtractPool
+from pipeline.extract.pool import ExtractPool, Outcome
 from pipeline.index import (
     BatchOutcome,
     ClusterSettings,
@@ -35,6 +40,7 @@ from pipeline.index import (
 from pipeline.index.neardup import Fingerprint, NearDuplicateIndex
 from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
 from pipeline.items import Article, FetchFailure, RawArticle
+from pipeline.sources import Source
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +75,12 @@ class ValidatePipeline:
 
 
 class ExtractPipeline:
-    """RawArticle -> Article: BeautifulSoup cleaning and metadata, with the source's own options."""
+    """RawArticle -> Article: BeautifulSoup cleaning and metadata, with the source's own options.
+
+    Also where an article page's links are followed: the worker that parses the page for
+    extraction returns them (``pipeline.crawl.outlinks``), and this stage hands the spider's
+    requests for them to the engine, so the reactor thread never parses an article page.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -83,6 +94,7 @@ class ExtractPipeline:
         self.in_flight = crawler.settings.getint("NEWSARCHIVE_EXTRACT_IN_FLIGHT")
         self.niceness = crawler.settings.getint("NEWSARCHIVE_EXTRACT_NICENESS")
         self.pool: ExtractPool | None = None
+        self.page_links: PageLinks | None = None  # the inline (no workers) path's link memo
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -109,18 +121,56 @@ class ExtractPipeline:
             return item
         if self.pool is not None:
             return self._extract_in_pool(self.pool, item)  # Scrapy awaits the coroutine
+        options = self._options(item)
+        source = self._links_of(item)
+        if source is not None:
+            if self.page_links is None or self.page_links.rules.source != source:
+                self.page_links = PageLinks(source)
+            self._follow(item, page_outlinks(self.page_links, item.body, item.url, None))
         try:
-            page = extract(item.body, item.url, self._options(item))
+            page = extract(item.body, item.url, options)
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
+        except Exception as exc:  # as in the workers: one page's extractor bug is a skip
+            raise Skip("extract/crash", item.url, f"{type(exc).__name__}: {exc}"[:500]) from exc
+        if isinstance(item.warc, Future):  # the WARC thread's record: wait for its location
+            return self._finish_located(item, page)
         return self._finish(item, page)
 
+    async def _finish_located(self, item: RawArticle, page: ExtractedPage) -> Article:
+        return self._finish(await self._with_location(item), page)
+
     async def _extract_in_pool(self, pool: ExtractPool, item: RawArticle) -> Article:
-        try:
-            page, body_print = await pool.extract(item.body, item.url, self._options(item))
-        except ExtractionError as exc:
-            raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
-        return self._finish(item, page, body_print)
+        outcome: Outcome = await pool.process(
+            item.body, item.url, self._options(item), self._links_of(item)
+        )
+        extracted, failure, links = outcome
+        self._follow(item, links)
+        if failure is not None:
+            reason, detail = failure
+            raise Skip(f"extract/{reason}", item.url, detail)
+        assert extracted is not None  # one of the two is always set
+        return self._finish(await self._with_location(item), extracted.page, extracted.fingerprint)
+
+    def _links_of(self, item: RawArticle) -> Source | None:
+        """The source whose rules judge the page's links, or None when they are not followed."""
+        spider = self.crawler.spider
+        if not item.follow_links or not isinstance(spider, SourceSpider):
+            return None
+        return spider.source
+
+    def _follow(self, item: RawArticle, links: list[Outlink]) -> None:
+        """Schedule the spider's requests for the links of ``item`` (scheduler dedupes them)."""
+        spider = self.crawler.spider
+        if not links or not isinstance(spider, SourceSpider):
+            return
+        for request in spider.follow_outlinks(links, item.depth):
+            self.crawler.engine.crawl(request)
+
+    async def _with_location(self, item: RawArticle) -> RawArticle:
+        """``item`` with its WARC location settled (written by the WARC thread by now)."""
+        item.warc = await resolve_location(item.warc)
+        return item
 
     def _finish(
         self, item: RawArticle, page: ExtractedPage, body_print: Fingerprint | None = None
@@ -155,7 +205,14 @@ class DedupePipeline:
 
 
 class IndexPipeline:
-    """Batch articles into bulk writes; count created/updated/unchanged; park what is refused."""
+    """Batch articles into bulk writes; count created/updated/unchanged; park what is refused.
+
+    A batch is written when it is full (``NEWSARCHIVE_BULK_BATCH_SIZE``) or when its first
+    article has waited ``NEWSARCHIVE_BULK_FLUSH_SECONDS``, whichever comes first: by size
+    alone, a crawl slower than a batch per few seconds (most real ones) would make nothing
+    searchable until the spider closed, and a killed run would re-fetch everything since the
+    last full batch, because the URL store only settles pages the index has acknowledged.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
@@ -167,6 +224,9 @@ class IndexPipeline:
         if alias:
             self.cluster = ClusterSettings(**{**self.cluster.__dict__, "alias": alias})
         self.batch_size = settings.getint("NEWSARCHIVE_BULK_BATCH_SIZE")
+        self.flush_seconds = settings.getfloat("NEWSARCHIVE_BULK_FLUSH_SECONDS")
+        self._timer: asyncio.TimerHandle | None = None
+        self._timed_flushes: set[asyncio.Task[None]] = set()
         self.retry = RetryPolicy(max_retries=settings.getint("NEWSARCHIVE_BULK_MAX_RETRIES"))
         self.data_dir = Path(settings.get("NEWSARCHIVE_DATA_DIR"))
         self.buffer: list[Article] = []
@@ -200,13 +260,43 @@ class IndexPipeline:
     async def process_item(self, item: Any) -> Any:
         if isinstance(item, Article):
             self.buffer.append(item)
+            if len(self.buffer) == 1:
+                self._arm_timer(item)
             if len(self.buffer) >= self.batch_size:
                 await self.flush()
         return item
 
+    def _arm_timer(self, first: Article) -> None:
+        """Flush the batch ``flush_seconds`` after its first article was fetched, unless it
+        fills first (the time it spent waiting for extraction counts: the promise is to the
+        fetch, and a crawl's first pages wait longest, for the workers to start)."""
+        if self.flush_seconds <= 0 or self._timer is not None:
+            return
+        fetched = first.fetched_at
+        if fetched.tzinfo is None:
+            fetched = fetched.replace(tzinfo=UTC)
+        waited = (datetime.now(UTC) - fetched).total_seconds()
+        delay = min(self.flush_seconds, max(0.0, self.flush_seconds - waited))
+        self._timer = asyncio.get_running_loop().call_later(delay, self._flush_on_time)
+
+    def _flush_on_time(self) -> None:
+        self._timer = None
+        task = asyncio.ensure_future(self._timed_flush())
+        self._timed_flushes.add(task)  # held until done: the loop keeps only weak references
+        task.add_done_callback(self._timed_flushes.discard)
+
+    async def _timed_flush(self) -> None:
+        try:
+            await self.flush()
+        except Exception:  # nobody awaits this task: say what went wrong instead of losing it
+            log.exception("timed bulk flush failed")
+
     async def flush(self) -> None:
         async with self.lock:
             batch, self.buffer = self.buffer, []
+            if self._timer is not None:  # this batch holds the article that armed it
+                self._timer.cancel()
+                self._timer = None
             if not batch:
                 return
             # Syndicated copies join the group of the copy already indexed (pipeline.index.neardup).
@@ -254,6 +344,8 @@ class IndexPipeline:
             return  # open_spider failed before any client existed: nothing to flush or close
         try:
             await self.flush()
+            if self._timed_flushes:
+                await asyncio.gather(*self._timed_flushes)
             await self.client.indices.refresh(index=self.cluster.alias)
         except (ApiError, TransportError) as exc:
             log.error("final refresh failed (%s); spooled articles: %d", exc, self.spool.count)

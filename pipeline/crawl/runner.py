@@ -61,6 +61,12 @@ def crawl_settings(overrides: Mapping[str, Any] | None = None) -> Settings:
     return settings
 
 
+def _extracts_in_workers(settings: Settings) -> bool:
+    pipelines = settings.getdict("ITEM_PIPELINES")
+    extract = "pipeline.crawl.pipelines.ExtractPipeline"
+    return pipelines.get(extract) is not None and settings.getint("NEWSARCHIVE_EXTRACT_WORKERS") > 0
+
+
 def select_sources(names: Sequence[str], sources_path: Path | str | None = None) -> list[Source]:
     """The named sources, or every enabled one when no name is given."""
     sources = load_sources(sources_path)
@@ -78,6 +84,11 @@ def run_crawls(
     each crawl in its own process.
     """
     settings = crawl_settings(overrides)
+    if _extracts_in_workers(settings):
+        # Now, not when the extract stage opens: its imports then overlap the crawl's start-up.
+        from pipeline.extract.pool import start_fork_server
+
+        start_fork_server()
     # Resumable runs (the scheduler's): an interrupted run leaves its JOBDIR, and the next run of
     # the source continues it instead of starting over; a finished run removes it, because the
     # seen-request fingerprints kept there would otherwise filter out every URL of the next run.

@@ -25,7 +25,6 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
 
@@ -69,7 +68,14 @@ def shingles(text: str) -> set[bytes]:
 
 
 def fingerprint(text: str) -> Fingerprint:
-    """The MinHash signature and LSH band keys of a body text."""
+    """The MinHash signature and LSH band keys of a body text.
+
+    datasketch is imported here, not with the module: it pulls in scipy (0.4 s of a crawl's
+    start-up), and a crawl process needs it only for the rare body its extraction worker did
+    not fingerprint (the workers' fork server preloads it, pipeline.extract.pool).
+    """
+    from datasketch import LeanMinHash, MinHash  # type: ignore[import-untyped]
+
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED)
     grams = shingles(text)
     if grams:

@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.exceptions import IgnoreRequest
@@ -19,9 +18,10 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from pipeline.crawl.outlinks import LinkRules, Outlink
 from pipeline.crawl.safety import refusal_reason
 from pipeline.crawl.spiders.discovery import Entry, feed_entries, sitemap_content
-from pipeline.crawl.spiders.links import MEMO_LIMIT, LinkResolver
+from pipeline.crawl.spiders.links import LinkResolver
 from pipeline.crawl.state.middleware import UnchangedSinceLastSeen
 from pipeline.items import FetchFailure, RawArticle
 from pipeline.sources import Source
@@ -112,10 +112,12 @@ class SourceSpider(Spider):
             discovered_via=str(response.meta.get("via", "page")),
             hints=dict(response.meta.get("hints", {})),
             warc=response.meta.get("warc"),
+            # Articles link to other articles (related stories, inline links, other formats):
+            # following them finds what sections and feeds no longer list. The extraction
+            # worker reads the links (the spider does not parse the page); see follow_outlinks.
+            follow_links=self.source.follows_article_links and not self._at_depth_limit(response),
+            depth=int(response.meta.get("depth", 0)),
         )
-        # Articles link to other articles (related stories, inline links, other formats):
-        # following them finds what sections and feeds no longer list. DEPTH_LIMIT bounds it.
-        yield from self._follow_links(response)
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         if isinstance(failure.value, UnchangedSinceLastSeen):
@@ -134,7 +136,7 @@ class SourceSpider(Spider):
     # -- helpers -------------------------------------------------------------------------------
 
     def _follow_links(self, response: Response) -> Iterator[Request]:
-        """Requests for the article and section links of an HTML page.
+        """Requests for the article and section links of an HTML page the spider reads itself.
 
         Any linked URL may be an article (no extension is denied: a PDF linked like an article
         is fetched, then skipped as not HTML). A page at the depth limit is not read for links:
@@ -142,27 +144,25 @@ class SourceSpider(Spider):
         """
         if not isinstance(response, TextResponse) or self._at_depth_limit(response):
             return
-        for link in self._links.links(response):
-            decision = self._decisions.get(link)
-            if decision is None:
-                decision = self._decide(link)
-                if len(self._decisions) >= MEMO_LIMIT:
-                    self._decisions.clear()
-                self._decisions[link] = decision
-            url, kind = decision
+        yield from self._outlink_requests(self._rules.to_fetch(self._links.links(response)))
+
+    def follow_outlinks(self, links: list[Outlink], depth: int) -> list[Request]:
+        """Requests for the links an extraction worker found on an article page ``depth`` deep.
+
+        They reach the scheduler through the engine, past the spider middlewares, so the depth
+        the depth middleware would have set is set here (the page was below the limit).
+        """
+        requests = list(self._outlink_requests(links))
+        for request in requests:
+            request.meta["depth"] = depth + 1
+        return requests
+
+    def _outlink_requests(self, links: list[Outlink]) -> Iterator[Request]:
+        for url, kind in links:
             if kind == "article":
                 yield self._request(url, "page", self.parse_article, kind="article")
             elif kind == "page":
                 yield self._request(url, "page", self.parse_page)
-
-    def _decide(self, link: str) -> tuple[str, str]:
-        """A linked URL without tracking, and what it is here: "article", "page" or ""."""
-        url = strip_tracking(link)
-        if not self._allowed(url):
-            return url, ""
-        if self._is_article(url):
-            return url, "article"
-        return url, "page" if self.source.should_follow(url) else ""
 
     def _at_depth_limit(self, response: Response) -> bool:
         limit = self.crawler.settings.getint("DEPTH_LIMIT")
@@ -174,9 +174,9 @@ class SourceSpider(Spider):
         return LinkResolver()
 
     @cached_property
-    def _decisions(self) -> dict[str, tuple[str, str]]:
-        """Memo of ``_decide`` (a page's links mostly repeat the site's chrome); bounded."""
-        return {}
+    def _rules(self) -> LinkRules:
+        """The source's judgement of linked URLs, memoised (pages repeat the site's chrome)."""
+        return LinkRules(self.source)
 
     def _article_requests(self, entries: list[Entry], via: str) -> Iterator[Request]:
         for entry in entries:
@@ -203,15 +203,11 @@ class SourceSpider(Spider):
 
     def _allowed(self, url: str) -> bool:
         """Only http(s) on the source's own domains, and nothing a deny pattern names."""
-        if urlsplit(url).scheme not in {"http", "https"}:
-            return False
-        return self.source.allows(url) and not self.source.is_denied(url)
+        return self._rules.allowed(url)
 
     def _is_article(self, url: str, *, announced: bool = False) -> bool:
         """Feed and sitemap entries are articles unless the source's patterns say otherwise."""
-        if not self.source.article_patterns:
-            return announced
-        return self.source.is_article(url)
+        return self._rules.is_article(url, announced=announced)
 
     def _max_size(self) -> int:
         return int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE") or 10 * 1024 * 1024)
