@@ -6,10 +6,14 @@ the workers report into the ledger, prints a progress line every few seconds, an
 summary: the tallies of every part of the import -- including parts finished by an earlier,
 interrupted run -- which is ``balanced`` when every record read has exactly one outcome.
 
-Workers start from a forkserver that has imported the extraction and indexing code once, as
-the crawl's extraction pool does; they watch this process's pid and exit when it is gone, so
-an import killed with SIGKILL leaves no worker writing behind it for long (what one wrote after
-its last checkpoint is written again, identically, on resume).
+Workers start from a forkserver that has imported the reading code only (FastWARC, the
+filters); each worker loads the extraction and indexing stack, and sets the index up, when it
+meets its first selected record (``worker``), so a filtered import costs its reading and the
+records it keeps. This process never imports the Elasticsearch client unless no worker set
+the index up (nothing was selected): the alias is then made here, so that it exists after any
+import. Workers watch this process's pid and exit when it is gone, so an import killed with
+SIGKILL leaves no worker writing behind it for long (what one wrote after its last checkpoint
+is written again, identically, on resume).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from pipeline.backfill.records import DAMAGED, TRUNCATED
 from pipeline.backfill.select import Selection
 from pipeline.backfill.tally import Tally
 from pipeline.backfill.tasks import Task, WorkerConfig, worker_main
-from pipeline.index import ClusterSettings, RetryPolicy, ensure_index, make_client
+from pipeline.index.cluster import ClusterSettings, RetryPolicy
 from pipeline.sources import get_source, load_sources
 
 log = logging.getLogger(__name__)
@@ -71,6 +75,7 @@ class _Totals:
         self.done: set[str] = set()
         self.failed: dict[str, str] = {}
         self.ready: float | None = None  # when the first worker was ready to read
+        self.index_ready = False  # a worker has set the alias up (``ensure_index``)
 
     def line(self, planned: int) -> str:
         seconds = max(time.monotonic() - self.started, 1e-9)
@@ -118,9 +123,6 @@ def run_import(
         done_before = len(totals.done)
         url = cluster.resolved_url()
         cluster = ClusterSettings(**{**cluster.__dict__, "url": url, "alias": request.alias})
-        if tasks:
-            with make_client(cluster) as client:
-                ensure_index(client, request.alias)
         config = WorkerConfig(
             cluster=cluster,
             data_dir=request.data_dir,
@@ -137,9 +139,12 @@ def run_import(
             read_inline(config, tasks, handle)
         else:
             _fan_out(config, tasks, min(request.workers, len(tasks)), handle)
-        if tasks:
+        if tasks and not totals.index_ready and not totals.failed:
+            # Nothing was selected, so no worker made the alias; it exists after any import.
+            from pipeline.index import ensure_index, make_client
+
             with make_client(cluster) as client:
-                client.indices.refresh(index=request.alias)
+                ensure_index(client, request.alias)
     finally:
         ledger.close()
     summary = _summary(request, job, run_dir, locations, parts, totals, done_before)
@@ -196,6 +201,8 @@ class _Handler:
             self.ledger.save(self.job, key, location, next_offset, done, part)
             if done:
                 self.totals.done.add(key)
+        elif kind == "index":
+            self.totals.index_ready = True
         elif kind == "ready":
             if self.totals.ready is None:
                 self.totals.ready = time.monotonic()

@@ -13,8 +13,7 @@ from typing import Any
 
 from pipeline.backfill.parts import Part
 from pipeline.backfill.select import Selection
-from pipeline.index.bulk import RetryPolicy
-from pipeline.index.client import ClusterSettings
+from pipeline.index.cluster import ClusterSettings, RetryPolicy
 from pipeline.sources import Source
 
 __all__ = ["Task", "WorkerConfig", "worker_main"]

@@ -16,11 +16,18 @@ counts a capture older than the stored one.
 
 After each batch is written, the worker reports a checkpoint: the offset of the next record
 and the tally of the records before it. The main process keeps it in the ledger.
+
+Nothing heavy is imported before a record is selected: this module needs FastWARC and the
+filters only, so the fork server starts in a fraction of a second and a filtered import that
+meets no matching record never loads the extractor (lxml, the language model), the
+Elasticsearch client or MinHash (numpy, scipy), nor opens a connection. The first selected
+record loads the extraction stack in the reading thread and starts the writer thread, which
+loads the client and MinHash, sets the index up (``ensure_index``, idempotent between workers)
+and tells the main process so, while the reader extracts.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import queue
@@ -28,10 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
-
-from elasticsearch import AsyncElasticsearch
-from elasticsearch.exceptions import ApiError, TransportError
+from typing import TYPE_CHECKING, Any
 
 from pipeline.backfill.members import find_record_start
 from pipeline.backfill.parts import Part
@@ -39,16 +43,15 @@ from pipeline.backfill.records import Damaged, Record, iter_records
 from pipeline.backfill.select import host_of
 from pipeline.backfill.tally import Tally
 from pipeline.backfill.tasks import Task, WorkerConfig
-from pipeline.boilerplate import BoilerplateStore, SourceLearners
-from pipeline.documents import extract_options, make_article
-from pipeline.exceptions import ExtractionError, WriteFailed
-from pipeline.extract import extract
-from pipeline.index import DeadLetterFile, make_async_client
-from pipeline.index.bulk import write_batch
-from pipeline.index.neardup import NearDuplicateIndex
-from pipeline.index.spool import SPOOL_NAME, SPOOLED, Spool
-from pipeline.items import Article, RawArticle
+from pipeline.exceptions import WriteFailed
 from pipeline.sources import Source
+
+if TYPE_CHECKING:
+    from elasticsearch import AsyncElasticsearch
+
+    from pipeline.boilerplate import BoilerplateStore, SourceLearners
+    from pipeline.index.neardup import NearDuplicateIndex
+    from pipeline.items import Article
 
 log = logging.getLogger(__name__)
 
@@ -79,14 +82,43 @@ class PartReader:
 
     def __init__(self, config: WorkerConfig, worker_id: int, emit: Emit) -> None:
         self.config = config
-        self.store = BoilerplateStore(config.data_dir)
-        self.learners = SourceLearners(self.store)
+        self.worker_id = worker_id
+        self.emit = emit
         self._sources: dict[str, tuple[str, Source | None]] = {}
-        self.writer = _Writer(config, config.run_dir / f"worker-{worker_id}", emit)
+        # Started by the first selected record (``_start``): a filtered import that selects
+        # nothing never pays for them.
+        self.store: BoilerplateStore | None = None
+        self.learners: SourceLearners | None = None
+        self.writer: _Writer | None = None
 
     def close(self) -> None:
-        self.writer.close()
-        self.store.close()
+        if self.writer is not None:
+            self.writer.close()
+        if self.store is not None:
+            self.store.close()
+
+    def _start(self) -> SourceLearners:
+        """The extraction stack and the writer, on the first record that is extracted."""
+        if self.learners is None:
+            from pipeline.boilerplate import BoilerplateStore, SourceLearners
+
+            folder = self.config.run_dir / f"worker-{self.worker_id}"
+            self.writer = _Writer(self.config, folder, self.emit, self.worker_id)
+            self.store = BoilerplateStore(self.config.data_dir)
+            self.learners = SourceLearners(self.store)
+        return self.learners
+
+    def _submit(self, articles: list[Article], message: Message) -> None:
+        """Write ``articles``, then report ``message``; straight away while nothing was written
+        (no batch is pending then, so the order of checkpoints is kept)."""
+        if self.writer is None:
+            self.emit(message)
+        else:
+            self.writer.submit(articles, message)
+
+    def _wait(self) -> None:
+        if self.writer is not None:
+            self.writer.wait()
 
     def read(self, task: Task) -> None:
         """Read one part (from ``task.offset``); its checkpoints follow as batches are written."""
@@ -101,7 +133,7 @@ class PartReader:
                 offset = item.offset if isinstance(item, Damaged) else item.head.offset
                 due = time.monotonic() - last_checkpoint >= CHECKPOINT_SECONDS
                 if len(batch) >= self.config.batch_size or (due and tally.records):
-                    self.writer.submit(batch.articles(), checkpoint(part, offset, False, tally))
+                    self._submit(batch.articles(), checkpoint(part, offset, False, tally))
                     tally, batch = Tally(), _Batch()
                     last_checkpoint = time.monotonic()
                 tally.records += 1
@@ -115,10 +147,16 @@ class PartReader:
                     if article is not None:
                         batch.add(article, tally)
         end = part.end if part.end is not None else (part.size or 0)
-        self.writer.submit(batch.articles(), checkpoint(part, end, True, tally))
-        self.writer.wait()
+        self._submit(batch.articles(), checkpoint(part, end, True, tally))
+        self._wait()
 
     def _article(self, location: str, record: Record, tally: Tally) -> Article | None:
+        learners = self._start()
+        from pipeline.documents import extract_options, make_article
+        from pipeline.exceptions import ExtractionError
+        from pipeline.extract import extract
+        from pipeline.items import RawArticle
+
         head, body = record.head, record.body or b""
         assert head.captured_at is not None and head.status is not None  # select() saw to it
         name, source = self._source_for(head.url)
@@ -134,7 +172,7 @@ class PartReader:
         )
         try:
             page = extract(raw.body, raw.url, extract_options(source, raw))
-            return make_article(raw, page, self.learners.get(name), observe=False)
+            return make_article(raw, page, learners.get(name), observe=False)
         except ExtractionError as exc:
             tally.skip(f"extract/{exc.reason}")
         except Exception as exc:  # one page's extractor bug must not end an import
@@ -156,15 +194,21 @@ class PartReader:
 
 
 class _Writer:
-    """A thread with its own event loop and Elasticsearch client, writing batches in order."""
+    """A thread with its own event loop and Elasticsearch client, writing batches in order.
 
-    def __init__(self, config: WorkerConfig, folder: Path, emit: Emit) -> None:
+    The thread first loads the client and MinHash and sets the index up, while the reading
+    thread extracts the first batch; a failure there fails the part as a failed write does.
+    After its last batch it refreshes the alias, so what it wrote is searchable when the import
+    returns.
+    """
+
+    def __init__(self, config: WorkerConfig, folder: Path, emit: Emit, worker_id: int) -> None:
         self.config = config
         self.alias = config.cluster.alias
+        self.folder = folder
         self.emit = emit
-        self.dead_letter = DeadLetterFile(folder / "dead-letter.jsonl")
-        self.spool = Spool(folder / SPOOL_NAME)
-        self.neardup = NearDuplicateIndex()
+        self.worker_id = worker_id
+        self.written = False
         self.error: BaseException | None = None
         self._queue: queue.Queue[tuple[list[Article], Message] | None] = queue.Queue(maxsize=2)
         self._thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
@@ -189,6 +233,25 @@ class _Writer:
             raise WriteFailed(f"{type(self.error).__name__}: {self.error}") from self.error
 
     def _run(self) -> None:
+        import asyncio
+        import importlib
+
+        from pipeline.index import DeadLetterFile, ensure_index, make_async_client, make_client
+        from pipeline.index.neardup import NearDuplicateIndex
+        from pipeline.index.spool import SPOOL_NAME, Spool
+
+        self.dead_letter = DeadLetterFile(self.folder / "dead-letter.jsonl")
+        self.spool = Spool(self.folder / SPOOL_NAME)
+        self.neardup: NearDuplicateIndex = NearDuplicateIndex()
+        try:
+            # MinHash's imports (datasketch: scipy) now, while the reader extracts the first
+            # batch, not in that batch's write
+            importlib.import_module("datasketch")
+            with make_client(self.config.cluster) as sync:
+                ensure_index(sync, self.alias)
+            self.emit(("index", self.worker_id))
+        except Exception as exc:  # reported by the reading thread: the part fails
+            self.error = exc
         loop = asyncio.new_event_loop()
         client = make_async_client(self.config.cluster)
         try:
@@ -203,16 +266,32 @@ class _Writer:
                     self.error = exc
                 finally:
                     self._queue.task_done()
+            if self.written and self.error is None:
+                loop.run_until_complete(self._refresh(client))
             self._queue.task_done()
         finally:
             loop.run_until_complete(client.close())
             loop.close()
 
+    async def _refresh(self, client: AsyncElasticsearch) -> None:
+        from elasticsearch.exceptions import ApiError, TransportError
+
+        try:
+            await client.indices.refresh(index=self.alias)
+        except (ApiError, TransportError) as exc:  # searchable a second later all the same
+            log.warning("refresh after the import's writes failed: %s", exc)
+
     async def _write(
         self, client: AsyncElasticsearch, articles: list[Article], tally: Tally
     ) -> None:
+        from elasticsearch.exceptions import ApiError, TransportError
+
+        from pipeline.index.bulk import write_batch
+        from pipeline.index.spool import SPOOLED
+
         if not articles:
             return
+        self.written = True
         try:
             await self.neardup.assign(client, self.alias, articles)
         except (ApiError, TransportError) as exc:  # the cluster is away: the write spools below

@@ -19,6 +19,7 @@ from typing import Any
 from elasticsearch import AsyncElasticsearch
 from elasticsearch.exceptions import ApiError, TransportError
 
+from pipeline.index.cluster import RetryPolicy
 from pipeline.index.deadletter import DeadLetterFile
 from pipeline.index.delivery import OK, RETRYABLE, STALE, Backoff, deliver
 from pipeline.index.spool import Spool
@@ -26,13 +27,6 @@ from pipeline.items import Article
 from pipeline.revisions.record import Stored, record_changes
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_retries: int = 5
-    initial_backoff: float = 0.5
-    max_backoff: float = 30.0
 
 
 @dataclass
