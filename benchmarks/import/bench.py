@@ -12,6 +12,13 @@ the page's URL from its set's ``truth.jsonl``). Then, in the same run:
    records, into another fresh alias;
 4. a read-only comparison of the two WARC readers (warcio and FastWARC) over the same file.
 
+``--copies N`` writes every page N times, copy k under other host names (``www.dw.com`` ->
+``www.dw-c1.com``: the page's own ``rel=canonical`` then points off-site, so every copy is its
+own document) -- a file of N x 25.8 MB, nearer a 1 GB CC-NEWS file, where start-up no longer
+dominates; the filtered import then takes the chosen host under every copy's name (still ~1%
+of the records). The Elasticsearch node's own CPU during each import is read from /proc (the
+node listening on the URL's port, when it runs on this machine), since it shares the cores.
+
 Times are wall-clock seconds of each whole command (interpreter start-up included); the
 imports' own summaries add their reading time (after the workers' start-up). Prints one JSON
 object; ``--out`` also writes it to a file.
@@ -101,6 +108,39 @@ def pages() -> list[tuple[str, bytes]]:
     return found
 
 
+def copy_host(host: str, copy: int) -> str:
+    """``www.dw.com`` -> ``www.dw-c1.com`` (the first label after ``www.`` gets the suffix)."""
+    if not copy or not host:
+        return host
+    www = "www." if host.startswith("www.") else ""
+    first, dot, rest = host.removeprefix("www.").partition(".")
+    return f"{www}{first}-c{copy}{dot}{rest}"
+
+
+def copied(corpus: list[tuple[str, bytes]], copies: int) -> list[tuple[str, bytes]]:
+    out: list[tuple[str, bytes]] = []
+    for copy in range(copies):
+        for url, body in corpus:
+            parts = urlsplit(url)
+            host = copy_host(parts.hostname or "", copy)
+            out.append((parts._replace(netloc=host).geturl(), body))
+    return out
+
+
+def es_cpu_seconds() -> float | None:
+    """utime + stime of the Elasticsearch node on this machine (None if not found)."""
+    port = urlsplit(os.environ.get("ELASTICSEARCH_URL", "")).port or 9200
+    try:
+        out = subprocess.run(
+            ["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, check=False
+        ).stdout
+        pid = int(out.split("pid=")[1].split(",")[0])
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (IndexError, ValueError, OSError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def write_warc(path: Path, corpus: list[tuple[str, bytes]]) -> None:
     with path.open("wb") as fh:
         writer = WARCWriter(fh, gzip=True)
@@ -144,12 +184,17 @@ def run_import(
         "--data-dir", str(data_dir), "--workers", str(workers), "--json",
         "--progress-every", "0", *extra,
     ]  # fmt: skip
+    es_before = es_cpu_seconds()
     started = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
     seconds = time.perf_counter() - started
+    es_after = es_cpu_seconds()
     if proc.returncode not in (0, 1) or not proc.stdout.strip():
         raise SystemExit(f"import failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-    return seconds, json.loads(proc.stdout)
+    summary = json.loads(proc.stdout)
+    if es_before is not None and es_after is not None:
+        summary["es_node_cpu_seconds"] = round(es_after - es_before, 2)
+    return seconds, summary
 
 
 def reference(python: str, warc: Path) -> dict[str, Any]:
@@ -180,17 +225,23 @@ def main() -> int:
     parser.add_argument("--reference-python", default="/work/anchors/bin/python")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--rounds", type=int, default=3, help="reference/import rounds")
+    parser.add_argument("--copies", type=int, default=1, help="pages written N times (hosts)")
+    parser.add_argument("--keep", action="store_true", help="keep the WARC (for cpu.py)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     if not os.environ.get("ELASTICSEARCH_URL"):
         raise SystemExit("set ELASTICSEARCH_URL to the Elasticsearch node to write to")
 
-    corpus = pages()
+    original = pages()
+    corpus = copied(original, args.copies)
     work = Path(tempfile.mkdtemp(prefix="newsarchive-import-bench-"))
     warc = work / "pages.warc.gz"
     write_warc(warc, corpus)
-    host, host_pages = one_percent_host(corpus)
+    host, host_pages = one_percent_host(original)
+    host_flags = [f for k in range(args.copies) for f in ("--host", copy_host(host, k))]
     result: dict[str, Any] = {
+        "warc": str(warc) if args.keep else None,
+        "copies": args.copies,
         "pages": len(corpus),
         "records": 2 * len(corpus),
         "warc_bytes": warc.stat().st_size,
@@ -211,7 +262,7 @@ def main() -> int:
             seconds, summary = run_import(warc, full_alias, work / f"full{n}", args.workers, [])
             one["import"] = _figures(seconds, summary)
             seconds, summary = run_import(
-                warc, filtered_alias, work / f"host{n}", args.workers, ["--host", host]
+                warc, filtered_alias, work / f"host{n}", args.workers, host_flags
             )
             one["import_filtered"] = _figures(seconds, summary)
         finally:
@@ -226,7 +277,7 @@ def main() -> int:
         one["load_after"] = round(os.getloadavg()[0], 2)
         rounds.append(one)
         print(json.dumps(one), file=sys.stderr, flush=True)
-    result["filtered_host"] = {"host": host, "pages": host_pages}
+    result["filtered_host"] = {"host": host, "pages": host_pages * args.copies}
     result["rounds"] = rounds
     for key in ("speedup_vs_reference", "filtered_speedup_wall", "filtered_speedup_reading"):
         result[f"median_{key}"] = statistics.median(r[key] for r in rounds)
@@ -240,6 +291,8 @@ def main() -> int:
         "fastwarc_seconds": round(fast_s, 3),
         "fastwarc_speedup": round(warcio_s / fast_s, 2),
     }
+    if not args.keep:
+        warc.unlink()
     text = json.dumps(result, indent=2)
     print(text)
     if args.out:
@@ -257,6 +310,7 @@ def _figures(seconds: float, summary: dict[str, Any]) -> dict[str, Any]:
         "skipped_by_reason": summary["skipped_by_reason"],
         "balanced": summary["balanced"],
         "records_per_second_wall": round(summary["records"] / seconds, 1),
+        "es_node_cpu_seconds": summary.get("es_node_cpu_seconds"),
     }
 
 
