@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import logging
-import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit
 
+from isal import isal_zlib
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -37,9 +37,11 @@ KIND_HEADER = "WARC-Newsarchive-Kind"
 _DROPPED_HEADERS = frozenset({"content-encoding", "transfer-encoding", "content-length"})
 
 
-# zlib level of each record's gzip member. warcio compresses at 9, which cost 4.4 ms for a 25 KB
-# page in the crawl benchmark against 0.8 ms at 6, for output only 2% smaller.
-GZIP_LEVEL = 6
+# ISA-L level (0-3) of each record's gzip member. Compression was the largest single cost of the
+# crawl's reactor thread on real pages (benchmarks/RESULTS.md, issue 15): for the 147 pages of
+# metadata-dev (365 KB on average) zlib at 6 took 7.0 ms a page, ISA-L at 2 0.6 ms, for members
+# 17% larger (0.214 of the page instead of 0.183). warcio's own gzip=True compresses at zlib 9.
+GZIP_LEVEL = 2
 
 
 def warc_root(data_dir: Path | str) -> Path:
@@ -168,7 +170,7 @@ class _GzipMember:
 
     def __init__(self, out: BinaryIO, level: int) -> None:
         self.out = out
-        self._zip = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self._zip = isal_zlib.compressobj(level, isal_zlib.DEFLATED, isal_zlib.MAX_WBITS + 16)
 
     def write(self, data: bytes) -> None:
         self.out.write(self._zip.compress(data))
@@ -181,7 +183,7 @@ class _GzipMember:
 class _LeveledWARCWriter(WARCWriter):  # type: ignore[misc]  # warcio is untyped
     """warcio's writer, one gzip member per record as with ``gzip=True``, at ``GZIP_LEVEL``.
 
-    warcio fixes the level at 9; its own gzip wrapping is switched off and done here instead.
+    warcio fixes zlib at level 9; its own gzip wrapping is switched off and done here instead.
     """
 
     def __init__(self, fh: BinaryIO, level: int = GZIP_LEVEL) -> None:
