@@ -61,6 +61,20 @@ _LABEL_XPATH = lxml.etree.XPath(
     "[contains(translate(., 'AUTHORE', 'authore'), 'aut')]"
 )
 _AUTHOR_HREF_XPATH = lxml.etree.XPath("//a[@href]")
+# A visible editor credit: "Editor : Jane Doe", "Editing by John Roe", "Redaktur: X".
+_EDITOR_CREDIT = re.compile(
+    r"(?:^|[;|•·]\s*)(?:(?:sub-?)?editors?|edited\s+by|editing\s+by|redaktur|penyunting|editado\s+por"
+    r"|édité\s+par|a\s+cura\s+di|redigiert\s+von|bearbeitet\s+von)\s*:?\s+(?P<names>[^;|•·]+)",
+    re.IGNORECASE,
+)
+# Short elements that may hold one (the length and word tests run in libxml2).
+_EDITOR_XPATH = lxml.etree.XPath(
+    "//*[string-length(normalize-space(.)) <= 80]"
+    "[contains(translate(., 'EDITORUKSNYAGPBE', 'editoruksnyagpbe'), 'edit')"
+    " or contains(translate(., 'REDAKTURPENYG', 'redakturpenyg'), 'redaktur')"
+    " or contains(translate(., 'REDAKTURPENYG', 'redakturpenyg'), 'penyunting')"
+    " or contains(., 'cura di') or contains(., 'igiert von') or contains(., 'eitet von')]"
+)
 # Paths of author pages: /author/jane-doe, /autoren/name/max-doe, /journalists/x, /profil/x.
 _AUTHOR_PATH = re.compile(
     r"/(?:authors?|autor(?:en)?|auteurs?|autore|journalists?|journalisten|reporters?|staff"
@@ -146,10 +160,16 @@ def find_authors(
         lambda: author_link_authors(root),
     )
     found = Credits()
+    editors: set[str] | None = None
     for source in sources:
         raw = source()
         found.columnist = found.columnist or any(_COLUMNIST.search(r) for r in raw)
         people, agencies = sort_credits(raw, sites)
+        if people:
+            editors = visible_editors(root) if editors is None else editors
+            # Structured data often names the desk editor as "author"; the page itself
+            # labels that person "Editor:", and a later byline names the writer.
+            people = [p for p in people if compact_key(p) not in editors]
         if found.agency is None and agencies:
             found.agency = agencies[0]
         if people:
@@ -171,6 +191,21 @@ def sort_credits(raw_values: Iterable[str], sites: Collection[str]) -> tuple[lis
             elif kind is Credit.PERSON and not from_source_label:
                 people.append(name)  # "Quelle: X" names a source, never a writer
     return people, agencies
+
+
+def visible_editors(root: HtmlElement) -> set[str]:
+    """Compact keys of the names the page credits as editors ("Editor : Jane Doe").
+
+    An editor who checked the text is no author of it, even when the page's structured data
+    or meta tags list that person as ``author``.
+    """
+    editors: set[str] = set()
+    for element in _EDITOR_XPATH(root):
+        if element.tag in ("script", "style", "head", "html", "body"):
+            continue
+        for credit in _EDITOR_CREDIT.finditer(squash(element.text_content())):
+            editors.update(compact_key(n) for n in split_credit(credit.group("names")))
+    return editors
 
 
 def jsonld_authors(articles: Iterable[JsonObject]) -> list[str]:
