@@ -80,6 +80,20 @@ def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject
     return most_supported(candidates)
 
 
+def headline_statements(
+    root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject]
+) -> tuple[str, ...]:
+    """Every statement of the headline the page makes (og:title, JSON-LD headline,
+    twitter:title, ``<h1>``), squashed: the body must not repeat any of them."""
+    raw = [
+        metas.get("og:title"),
+        *(text_value(o.get("headline")) for o in articles),
+        metas.get("twitter:title"),
+        _first_h1(root),
+    ]
+    return tuple(dict.fromkeys(squash(r) for r in raw if r and squash(r)))
+
+
 # The headline part two statements share must be this long to be a headline, not a word.
 _MIN_SHARED_WORDS = 3
 # What ends a kicker: the site-name separators and a colon followed by a space ("Kicker: ").
