@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.extract.junk import is_boilerplate_line
+from pipeline.extract.junk import is_boilerplate_line, remove_boilerplate_lines
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,54 @@ def test_cjk_teaser_list_headings_are_recirculation_headings(heading: str) -> No
 @pytest.mark.parametrize("label", ["シェア", "ブックマーク", "공유", "分享"])
 def test_cjk_share_widget_labels_are_furniture(label: str) -> None:
     assert is_boilerplate_line(label)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "09:12, Tue, Mar 4, 2025 | UPDATED: 09:40, Tue, Mar 4, 2025",
+        "Stand: 14.02.2025 07:30 Uhr",
+        "3 minute readMarch 4, 20259:12 AM GMT+1Last Updated 2 min ago",
+        "Mi 12.03.2025 18:05Uhr 02:30 min",
+        "Tue, Mar 4, 2025 page3",
+    ],
+)
+def test_a_line_of_only_date_time_and_stamp_words_is_a_stamp(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On March 4 the ferry left at 09:12, an hour late.",
+        "Harbour 2025",
+        "Thursday, 12:30: the council votes on the pier",
+    ],
+)
+def test_a_line_that_says_what_happened_when_is_no_stamp(line: str) -> None:
+    assert not is_boilerplate_line(line)
+
+
+def test_a_caption_ending_with_its_copyright_credit_is_furniture() -> None:
+    assert is_boilerplate_line("The head teacher greeted only 14 of 75 pupils © Harbour School")
+    assert not is_boilerplate_line("The © sign was missing from the harbour map, he said.")
+
+
+@pytest.mark.parametrize(
+    "line", ["Czytaj więcej", "Przeczytaj też", "Pozostało jeszcze 89% artykułu", "Čtěte také"]
+)
+def test_read_more_labels_and_paywall_counters_in_polish_and_czech(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the port's investors(öffnet im neuen Fenster) , who",
+        "the port's investors (opens in a new window), who",
+        "the port's investors (s'ouvre dans un nouvel onglet), who",
+    ],
+)
+def test_new_window_notes_of_accessible_links_are_cut(text: str) -> None:
+    assert "(" not in remove_boilerplate_lines(text)
+    assert remove_boilerplate_lines(text).startswith("the port's investors")
