@@ -189,6 +189,9 @@ _RECIRCULATION_HEADING = re.compile(
     r"|explore (?:more|further)\b.{0,40}|more on (?:these|this) topics?"
     r"|(?:sign up for |get )?(?:our|the) \w+ newsletters?|share (?:this|the) \w+"
     r"|(?:reader|user)s?'? comments?|leave a (?:comment|reply)"
+    # the writer's bio box after the story
+    r"|about the authors?|(?:über|zum|zur) (?:den |die )?(?:autor|autorin|person)"
+    r"|(?:à )?propos de l['’]auteur|sobre el autor"
     # German, French and Spanish equivalents
     r"|mehr (?:zum thema|aus|von|zu)\b.{0,40}|auch interessant"
     r"|das könnte sie (?:auch )?interessieren"

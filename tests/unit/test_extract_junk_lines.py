@@ -126,3 +126,39 @@ def test_read_more_labels_and_paywall_counters_in_polish_and_czech(line: str) ->
 def test_new_window_notes_of_accessible_links_are_cut(text: str) -> None:
     assert "(" not in remove_boilerplate_lines(text)
     assert remove_boilerplate_lines(text).startswith("the port's investors")
+
+
+@pytest.mark.parametrize(
+    "heading", ["ABOUT THE AUTHOR", "Über den Autor", "Zur Person", "À propos de l'auteur"]
+)
+def test_the_writers_bio_box_heading_is_furniture(heading: str) -> None:
+    from pipeline.extract.junk import is_recirculation_heading
+
+    assert is_recirculation_heading(heading)
+
+
+@pytest.mark.parametrize(
+    "names", ["Article_elementPoll__0I_DP", "reader-survey", "umfrage-box", "authorprofile"]
+)
+def test_polls_and_author_profiles_are_named_furniture(names: str) -> None:
+    from pipeline.extract.purpose import Purpose, purpose_of_names
+
+    assert purpose_of_names((names, None, None, None, None, None)) is Purpose.BOILERPLATE
+
+
+def test_a_poll_in_the_story_leaves_the_body() -> None:
+    from pipeline.extract import extract
+
+    prose = (
+        "<p>The harbour council voted on Thursday to close the old ferry pier for repairs, "
+        "after engineers found that two of its supports had rusted through completely.</p>"
+        "<p>Repairs are expected to take eight months and to cost about four million, most "
+        "of it paid from the port's reserve fund, the council's treasurer said.</p>"
+    )
+    poll = (
+        "<div class='article-poll'><p>Should the pier be rebuilt in stone?</p>"
+        "<label><input type='radio'><span>Yes, certainly.</span></label>"
+        "<label><input type='radio'><span>No, too costly.</span></label></div>"
+    )
+    page = extract(f"<html><body><article>{prose}{poll}</article></body></html>", "")
+    assert "Should the pier" not in page.body and "Yes, certainly" not in page.body
