@@ -155,6 +155,11 @@ _LINE_PATTERNS = (
     r"(?:vor|il y a|hace)\s+(?:\d+|einer?|une?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?"
     r"|secondes?|minutes?|heures?|jours?|segundos?|minutos?|horas?|días?)\W*",
     r"(?:permalink|permalien|short ?link|link|url)\s*:?\s*https?://\S+",
+    # a video or audio teaser's caption, ending with its date and duration ("... 18.04.2024 |
+    # 0:21 min"): the story's own text never closes on a running time
+    rf".{{0,300}}?{_NUMERIC_DATE}\s*[|·•,]\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}\s*min\.?",
+    # Japanese paywall prompts ("all articles unlimited", "paid members ... free")
+    r".{0,40}(?:読み放題|有料会員|会員登録|ログインして).{0,60}",
     # a caption that ends with its copyright credit: "The school head ... © Volksschule X"
     r".{0,300}?\s©\s*[^.!?©]{1,60}",
     # "read more" link labels and paywall counters in Polish and Czech
@@ -204,7 +209,7 @@ _RECIRCULATION_HEADING = re.compile(
     r"|(?:les )?plus lus|dans la même rubrique|commentaires?(?: \(?\d+\)?)?"
     r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios"
     # Japanese, Chinese and Korean: "related articles", "read also", "ranking", "most read"
-    r"|【?(?:関連記事|関連ニュース|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
+    r"|【?(?:関連[\w・]{0,8}|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
     r"|\w{0,8}のアクセスランキング|この記事の特集・連載|この記事の筆者|最新記事|相关新闻|相关阅读"
     r"|热门文章|관련\s?기사|많이 본 뉴스|추천 기사|인기 기사)】?)\W*",
     re.IGNORECASE,

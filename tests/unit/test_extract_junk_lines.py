@@ -162,3 +162,21 @@ def test_a_poll_in_the_story_leaves_the_body() -> None:
     )
     page = extract(f"<html><body><article>{prose}{poll}</article></body></html>", "")
     assert "Should the pier" not in page.body and "Yes, certainly" not in page.body
+
+
+def test_a_video_teaser_caption_ending_with_date_and_duration_is_furniture() -> None:
+    assert is_boilerplate_line(
+        "The harbour council closed the old pier after a storm. 18.04.2024 | 0:21 min"
+    )
+    assert not is_boilerplate_line("The ferry left at 0:21 on 18.04.2024, the council said.")
+
+
+@pytest.mark.parametrize("line", ["初割ですべての記事が読み放題", "有料会員が2カ月無料"])
+def test_japanese_paywall_prompts_are_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_japanese_related_headings_are_recirculation_headings() -> None:
+    from pipeline.extract.junk import is_recirculation_heading
+
+    assert is_recirculation_heading("関連企業・業界")
