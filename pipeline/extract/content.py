@@ -245,13 +245,16 @@ def _is_teaser_card(title: TextBlock, blurb: TextBlock) -> bool:
 
 
 def _trim_edges(kept: list[tuple[str, TextBlock]]) -> list[tuple[str, TextBlock]]:
-    """Drop labels before the first paragraph (kickers, credits) and headings at the end."""
+    """Drop labels before the first paragraph (kickers, credits), headings and labels at
+    the end."""
     start = 0
     while start < len(kept) and _is_label(kept[start][0], kept[start][1]):
         start += 1
     end = len(kept)
-    while end > start and kept[end - 1][1].is_heading:
-        end -= 1  # a trailing heading introduces something that cleaning removed
+    while end > start and (kept[end - 1][1].is_heading or _is_label(*kept[end - 1])):
+        # A trailing heading introduces something that cleaning removed; trailing labels
+        # ("Liveblog", "Thema", "Analyse") are what is left of teaser cards after the story.
+        end -= 1
     return kept[start:end]
 
 

@@ -277,7 +277,9 @@ _STAMP_WORD_LIST = (
     " cst cdt pst pdt bst ist jst kst aest mez mesz updated update last published posted"
     " first modified edited stand aktualisiert veröffentlicht zuletzt um at on le à el"
     " the of de du mis jour publié actualizado publicado aggiornato pubblicato minute"
-    " minutes min mins read reading time lesezeit ago hours hour hrs page seite"
+    " minutes min mins read reading time lesezeit ago hours hour hrs page seite janv févr"
+    " avr juil déc today yesterday heute gestern aujourd hui hier hoy ayer oggi ieri dnes"
+    " včera dziś wczoraj"
 )
 _STAMP_WORDS = frozenset(_STAMP_WORD_LIST.split())
 

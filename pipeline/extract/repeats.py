@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from pipeline.extract.credits import WIRE_AGENCIES
+from pipeline.extract.credits import WIRE_AGENCIES, is_agency
 from pipeline.extract.text import compact_key
 
 # A headline key must be this long for "kicker + headline" to count (short keys such as
@@ -68,7 +68,11 @@ def is_credit_line(text: str, credits: Collection[str], sites: Collection[str]) 
     An agency's dateline may add the place in capitals ("AFP, MANILA"). At least one credited
     person or agency must be named: a line naming only the outlet is a label of its own.
     """
-    if len(text) > _MAX_CREDIT_LINE or not credits:
+    if len(text) > _MAX_CREDIT_LINE:
+        return False
+    if is_agency_dateline(text):
+        return True
+    if not credits:
         return False
     credited = {t.lower() for c in credits for t in _TOKEN.findall(c)}
     tokens = _TOKEN.findall(_DESK_CODE.sub(" ", text))
@@ -90,3 +94,13 @@ def is_credit_line(text: str, credits: Collection[str], sites: Collection[str]) 
         return False
     # "AFP, MANILA": a wire credit's dateline place, written in capitals.
     return not leftovers or (agency and len(leftovers) <= 2 and all(t.isupper() for t in leftovers))
+
+
+def is_agency_dateline(text: str) -> bool:
+    """True for a wire credit standing alone, with the dateline place in capitals:
+    "AFP, MANILA", "Reuters", "The Associated Press, WASHINGTON"."""
+    agency, _, place = text.partition(",")
+    if not is_agency(agency.strip()):
+        return False
+    place = place.strip()
+    return not place or (place.isupper() and len(place.split()) <= 3)

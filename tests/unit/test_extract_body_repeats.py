@@ -73,3 +73,14 @@ def test_the_byline_printed_in_the_container_leaves_the_body() -> None:
     head = '<meta name="author" content="Jane Doe">'
     body = body_of(PROSE + "<p>Jane Doe</p>", head)
     assert body[-1].startswith("Repairs are expected")
+
+
+def test_a_wire_credit_with_its_dateline_place_is_a_byline_even_unread_as_metadata() -> None:
+    assert is_credit_line("AFP, MANILA", (), SITES)
+    assert is_credit_line("The Associated Press, NEW YORK", (), SITES)
+    assert not is_credit_line("AFP, which filed the report, said so", (), SITES)
+
+
+def test_labels_after_the_last_paragraph_are_what_is_left_of_teaser_cards() -> None:
+    body = body_of(PROSE + "<div>Liveblog</div><div>Topics</div><div>Analysis</div>")
+    assert body[-1].startswith("Repairs are expected")

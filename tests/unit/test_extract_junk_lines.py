@@ -180,3 +180,8 @@ def test_japanese_related_headings_are_recirculation_headings() -> None:
     from pipeline.extract.junk import is_recirculation_heading
 
     assert is_recirculation_heading("関連企業・業界")
+
+
+@pytest.mark.parametrize("line", ["à 08:01Mis à jour le 18 juil. 2024 à 09:06", "včera 14:40"])
+def test_stamps_with_abbreviated_french_months_and_relative_days(line: str) -> None:
+    assert is_boilerplate_line(line)
