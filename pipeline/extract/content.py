@@ -167,7 +167,7 @@ def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[
         key = compact_key(text)
         if not key or (title_key and key == title_key):
             continue
-        if repeats_headline(text, headlines):
+        if repeats_headline(text, headlines, (options.title, *options.headlines)):
             continue  # the headline block (kicker and h1) printed inside the container
         if is_credit_line(text, options.credits, options.sites):
             continue  # the byline printed inside the container: read as metadata already

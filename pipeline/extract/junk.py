@@ -101,7 +101,7 @@ _LINE_PATTERNS = (
     r"|external content|(?:um|zum) (?:den |diesen )?(?:externen? )?inhalte? (?:anzuzeigen|zu "
     r"laden|sehen))\b.{0,200}",
     # prompts to follow the outlet on a messenger or network, in several languages
-    r".{0,80}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
+    r".{0,160}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
     r"|suivez-nous)\b.{0,60}\b(?:whatsapp|telegram|instagram|facebook|twitter|tiktok|youtube"
     r"|threads|bluesky)(?:-kanal|-channel)?\b.{0,200}",
     r"(?:click|tap) to (?:read|view|hide|show|expand|see|load|open|close|enlarge)\b.{0,60}",
@@ -127,7 +127,7 @@ _LINE_PATTERNS = (
     r"credits?\s*:.{0,100}",
     r"(?:quelle|source|fuente)\s*:\s*[^.!?]{1,60}",
     # a caption: any short text that ends with its image credit ("... Bildrechte: MDR/X")
-    r".{0,300}?\b(?:bildrechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
+    r".{0,300}?\b(?:bildrechte|rechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
     r"\s*:\s*[^.!?:]{1,60}",
     # media labels and durations standing alone: "mit Video", "1 min", "01:00 min"
     r"(?:mit|with|avec) (?:video|audio|podcast|bildergalerie|fotos)\W*"

@@ -41,7 +41,7 @@ def headline_keys(statements: Iterable[str]) -> set[str]:
     return {k for s in statements if (k := compact_key(s))}
 
 
-def repeats_headline(text: str, keys: Collection[str]) -> bool:
+def repeats_headline(text: str, keys: Collection[str], statements: Iterable[str] = ()) -> bool:
     """True for a line that is one of the page's headlines, alone or after a short kicker.
 
     "Angebliche Dekolonisierung :Warum Putin warnt" is the headline block (kicker, then the
@@ -52,6 +52,13 @@ def repeats_headline(text: str, keys: Collection[str]) -> bool:
         return False
     if key in keys:
         return True
+    for statement in statements:
+        # A kicker element glued to the headline without a space: "Europäische
+        # KommissionVerfahren: Brüssel prüft ..." (two inline elements, no whitespace).
+        if text.endswith(statement) and len(text) > len(statement):
+            before = text[: len(text) - len(statement)]
+            if before[-1].isalpha() and len(compact_key(before)) <= _MAX_KICKER_KEY:
+                return True
     for mark in _KICKER_MARK.finditer(text):
         rest = compact_key(text[mark.end() :])
         if len(rest) < _MIN_HEADLINE_KEY or rest not in keys:
@@ -91,7 +98,12 @@ def is_credit_line(text: str, credits: Collection[str], sites: Collection[str]) 
         else:
             leftovers.append(token)
     if not named:
-        return False
+        # "MDR (dst)": the outlet's name with a desk code is the desk's credit.
+        return (
+            not leftovers
+            and bool(_DESK_CODE.search(text))
+            and len(tokens) < len(_TOKEN.findall(text))
+        )
     # "AFP, MANILA": a wire credit's dateline place, written in capitals.
     return not leftovers or (agency and len(leftovers) <= 2 and all(t.isupper() for t in leftovers))
 

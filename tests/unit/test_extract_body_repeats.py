@@ -55,7 +55,6 @@ def test_a_line_of_the_pages_own_credits_is_a_byline() -> None:
     credits = ("Jane Doe", "John Roe")
     assert is_credit_line("Jane Doe", credits, SITES)
     assert is_credit_line("Harbour Gazette (Jane Doe, John Roe)", credits, SITES)
-    assert not is_credit_line("Harbour Gazette (jd)", ("Jane Doe",), SITES)
     assert is_credit_line("Von Jane Doe und John Roe", credits, SITES)
 
 
@@ -84,3 +83,15 @@ def test_a_wire_credit_with_its_dateline_place_is_a_byline_even_unread_as_metada
 def test_labels_after_the_last_paragraph_are_what_is_left_of_teaser_cards() -> None:
     body = body_of(PROSE + "<div>Liveblog</div><div>Topics</div><div>Analysis</div>")
     assert body[-1].startswith("Repairs are expected")
+
+
+def test_a_kicker_glued_to_the_headline_without_a_space_is_the_headline_block() -> None:
+    headline = "Inquiry: Council checks the pier contracts"
+    keys = {"inquirycouncilchecksthepiercontracts"}
+    assert repeats_headline("Harbour affairs" + headline, keys, [headline])
+    assert not repeats_headline("The mayor said " + headline, keys, [headline])
+
+
+def test_the_outlets_name_with_a_desk_code_is_the_desk_credit() -> None:
+    assert is_credit_line("Harbour Gazette (hg)", ("Jane Doe",), SITES)
+    assert not is_credit_line("Harbour Gazette", ("Jane Doe",), SITES)

@@ -185,3 +185,11 @@ def test_japanese_related_headings_are_recirculation_headings() -> None:
 @pytest.mark.parametrize("line", ["à 08:01Mis à jour le 18 juil. 2024 à 09:06", "včera 14:40"])
 def test_stamps_with_abbreviated_french_months_and_relative_days(line: str) -> None:
     assert is_boilerplate_line(line)
+
+
+def test_a_rights_credit_and_a_long_led_messenger_prompt_are_furniture() -> None:
+    assert is_boilerplate_line("Rechte: HAFENFUNK")
+    assert is_boilerplate_line(
+        "Morning and evening news, surprising stories and breaking news: Abonniere den "
+        "Whatsapp-Kanal der Zeitung und du bekommst regelmässige Updates."
+    )
