@@ -55,6 +55,8 @@ def repeats_headline(text: str, keys: Collection[str], statements: Iterable[str]
     for statement in statements:
         # A kicker element glued to the headline without a space: "Europäische
         # KommissionVerfahren: Brüssel prüft ..." (two inline elements, no whitespace).
+        if len(compact_key(statement)) < _MIN_HEADLINE_KEY:
+            continue
         if text.endswith(statement) and len(text) > len(statement):
             before = text[: len(text) - len(statement)]
             if before[-1].isalpha() and len(compact_key(before)) <= _MAX_KICKER_KEY:

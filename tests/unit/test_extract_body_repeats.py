@@ -95,3 +95,7 @@ def test_a_kicker_glued_to_the_headline_without_a_space_is_the_headline_block() 
 def test_the_outlets_name_with_a_desk_code_is_the_desk_credit() -> None:
     assert is_credit_line("Harbour Gazette (hg)", ("Jane Doe",), SITES)
     assert not is_credit_line("Harbour Gazette", ("Jane Doe",), SITES)
+
+
+def test_no_headline_statement_means_no_headline_repeat() -> None:
+    assert not repeats_headline("Dredging plan", set(), ["", "Plan"])
