@@ -67,14 +67,11 @@ _EDITOR_CREDIT = re.compile(
     r"|édité\s+par|a\s+cura\s+di|redigiert\s+von|bearbeitet\s+von)\s*:?\s+(?P<names>[^;|•·]+)",
     re.IGNORECASE,
 )
-# Short elements that may hold one (the length and word tests run in libxml2).
-_EDITOR_XPATH = lxml.etree.XPath(
-    "//*[string-length(normalize-space(.)) <= 80]"
-    "[contains(translate(., 'EDITORUKSNYAGPBE', 'editoruksnyagpbe'), 'edit')"
-    " or contains(translate(., 'REDAKTURPENYG', 'redakturpenyg'), 'redaktur')"
-    " or contains(translate(., 'REDAKTURPENYG', 'redakturpenyg'), 'penyunting')"
-    " or contains(., 'cura di') or contains(., 'igiert von') or contains(., 'eitet von')]"
-)
+# Words that may start one, looked for in short text nodes only.
+_EDITOR_WORD = re.compile(r"edit|redaktur|penyunting|cura di|igiert von|eitet von", re.I)
+_MAX_EDITOR_CREDIT = 80
+_ELEMENTS_WITH_TEXT = lxml.etree.Element  # elements only: no comments or processing instructions
+_NOT_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "title", "head"})
 # Paths of author pages: /author/jane-doe, /autoren/name/max-doe, /journalists/x, /profil/x.
 _AUTHOR_PATH = re.compile(
     r"/(?:authors?|autor(?:en)?|auteurs?|autore|journalists?|journalisten|reporters?|staff"
@@ -200,11 +197,21 @@ def visible_editors(root: HtmlElement) -> set[str]:
     or meta tags list that person as ``author``.
     """
     editors: set[str] = set()
-    for element in _EDITOR_XPATH(root):
-        if element.tag in ("script", "style", "head", "html", "body"):
+    for element in root.iter(_ELEMENTS_WITH_TEXT):
+        if element.tag in _NOT_TEXT_PARENTS:
             continue
-        for credit in _EDITOR_CREDIT.finditer(squash(element.text_content())):
-            editors.update(compact_key(n) for n in split_credit(credit.group("names")))
+        for text, holder in ((element.text, element), (element.tail, element.getparent())):
+            if not text or len(text) > _MAX_EDITOR_CREDIT or not _EDITOR_WORD.search(text):
+                continue
+            # The label and the name are often apart: "Editor : <a>Jane Doe</a>".
+            for outer in (holder, holder.getparent() if holder is not None else None):
+                if outer is None:
+                    continue
+                line = squash(outer.text_content())
+                if len(line) > _MAX_EDITOR_CREDIT:
+                    continue
+                for credit in _EDITOR_CREDIT.finditer(line):
+                    editors.update(compact_key(n) for n in split_credit(credit.group("names")))
     return editors
 
 
