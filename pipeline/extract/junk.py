@@ -253,7 +253,14 @@ def is_boilerplate_line(line: str) -> bool:
     """True for a line that is page furniture in any source: a prompt, label or stamp."""
     if len(line) > _MAX_JUNK_LINE:
         return False
-    return bool(_LINE.fullmatch(line)) or is_byline(line) or is_stamp_line(line)
+    if bool(_LINE.fullmatch(line)) or is_byline(line) or is_stamp_line(line):
+        return True
+    # A furniture line in brackets is furniture still: "(Credit: X / Y)", "(Alle Angaben
+    # ohne Gewähr)".
+    stripped = line.strip()
+    if len(stripped) > 2 and stripped[0] == "(" and stripped[-1] == ")":
+        return bool(_LINE.fullmatch(stripped[1:-1].strip()))
+    return False
 
 
 # A stamp line is short: a sentence that gives a date has other words.

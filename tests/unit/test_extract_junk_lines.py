@@ -193,3 +193,14 @@ def test_a_rights_credit_and_a_long_led_messenger_prompt_are_furniture() -> None
         "Morning and evening news, surprising stories and breaking news: Abonniere den "
         "Whatsapp-Kanal der Zeitung und du bekommst regelmässige Updates."
     )
+
+
+@pytest.mark.parametrize(
+    "line", ["(Credit: Jane Doe / Harbour Gazette)", "(Alle Angaben ohne Gewähr)"]
+)
+def test_a_furniture_line_in_brackets_is_furniture(line: str) -> None:
+    assert is_boilerplate_line(line)
+
+
+def test_a_bracketed_remark_of_the_story_stays() -> None:
+    assert not is_boilerplate_line("(The council did not answer our questions by Friday.)")
