@@ -158,6 +158,9 @@ def _extract(html: bytes | str, url: str, options: ExtractOptions) -> ExtractedP
             junk_patterns=options.junk_patterns,
             title=meta.title,
             jsonld_body=meta.jsonld_body,
+            headlines=meta.headlines,
+            credits=tuple(filter(None, (*meta.authors, meta.agency))),
+            sites=meta.sites,
         ),
         _soup_collector(removals, options) if removals is not None else None,
     )

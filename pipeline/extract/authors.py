@@ -61,6 +61,17 @@ _LABEL_XPATH = lxml.etree.XPath(
     "[contains(translate(., 'AUTHORE', 'authore'), 'aut')]"
 )
 _AUTHOR_HREF_XPATH = lxml.etree.XPath("//a[@href]")
+# A visible editor credit: "Editor : Jane Doe", "Editing by John Roe", "Redaktur: X".
+_EDITOR_CREDIT = re.compile(
+    r"(?:^|[;|•·]\s*)(?:(?:sub-?)?editors?|edited\s+by|editing\s+by|redaktur|penyunting|editado\s+por"
+    r"|édité\s+par|a\s+cura\s+di|redigiert\s+von|bearbeitet\s+von)\s*:?\s+(?P<names>[^;|•·]+)",
+    re.IGNORECASE,
+)
+# Words that may start one, looked for in short text nodes only.
+_EDITOR_WORD = re.compile(r"edit|redaktur|penyunting|cura di|igiert von|eitet von", re.I)
+_MAX_EDITOR_CREDIT = 80
+_ELEMENTS_WITH_TEXT = lxml.etree.Element  # elements only: no comments or processing instructions
+_NOT_TEXT_PARENTS = frozenset({"script", "style", "noscript", "template", "title", "head"})
 # Paths of author pages: /author/jane-doe, /autoren/name/max-doe, /journalists/x, /profil/x.
 _AUTHOR_PATH = re.compile(
     r"/(?:authors?|autor(?:en)?|auteurs?|autore|journalists?|journalisten|reporters?|staff"
@@ -146,10 +157,16 @@ def find_authors(
         lambda: author_link_authors(root),
     )
     found = Credits()
+    editors: set[str] | None = None
     for source in sources:
         raw = source()
         found.columnist = found.columnist or any(_COLUMNIST.search(r) for r in raw)
         people, agencies = sort_credits(raw, sites)
+        if people:
+            editors = visible_editors(root) if editors is None else editors
+            # Structured data often names the desk editor as "author"; the page itself
+            # labels that person "Editor:", and a later byline names the writer.
+            people = [p for p in people if compact_key(p) not in editors]
         if found.agency is None and agencies:
             found.agency = agencies[0]
         if people:
@@ -171,6 +188,31 @@ def sort_credits(raw_values: Iterable[str], sites: Collection[str]) -> tuple[lis
             elif kind is Credit.PERSON and not from_source_label:
                 people.append(name)  # "Quelle: X" names a source, never a writer
     return people, agencies
+
+
+def visible_editors(root: HtmlElement) -> set[str]:
+    """Compact keys of the names the page credits as editors ("Editor : Jane Doe").
+
+    An editor who checked the text is no author of it, even when the page's structured data
+    or meta tags list that person as ``author``.
+    """
+    editors: set[str] = set()
+    for element in root.iter(_ELEMENTS_WITH_TEXT):
+        if element.tag in _NOT_TEXT_PARENTS:
+            continue
+        for text, holder in ((element.text, element), (element.tail, element.getparent())):
+            if not text or len(text) > _MAX_EDITOR_CREDIT or not _EDITOR_WORD.search(text):
+                continue
+            # The label and the name are often apart: "Editor : <a>Jane Doe</a>".
+            for outer in (holder, holder.getparent() if holder is not None else None):
+                if outer is None:
+                    continue
+                line = squash(outer.text_content())
+                if len(line) > _MAX_EDITOR_CREDIT:
+                    continue
+                for credit in _EDITOR_CREDIT.finditer(line):
+                    editors.update(compact_key(n) for n in split_credit(credit.group("names")))
+    return editors
 
 
 def jsonld_authors(articles: Iterable[JsonObject]) -> list[str]:

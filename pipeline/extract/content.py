@@ -26,6 +26,7 @@ from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, TextBlock, text_blocks
 from pipeline.extract.junk import is_boilerplate_line, remove_boilerplate_lines
+from pipeline.extract.repeats import headline_keys, is_credit_line, repeats_headline
 from pipeline.extract.scoring import (
     MAX_LINK_DENSITY,
     SHORT_BLOCK,
@@ -95,6 +96,9 @@ class ContentOptions:
     junk_patterns: tuple[re.Pattern[str], ...] = ()
     title: str = ""
     jsonld_body: str = ""
+    headlines: tuple[str, ...] = ()  # the page's other headline statements (og:title, h1...)
+    credits: tuple[str, ...] = ()  # the page's credited authors and agency
+    sites: frozenset[str] = frozenset()  # compact keys of the site's own names
 
 
 # Turns the chosen article container(s) into paragraphs; the default reads the lxml blocks,
@@ -151,6 +155,7 @@ def choose_regions(
 def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[str]:
     """Texts of the blocks that are article paragraphs, furniture lines removed."""
     title_key = compact_key(options.title)
+    headlines = headline_keys((options.title, *options.headlines))
     teasers = teaser_summaries(blocks)
     kept: list[tuple[str, TextBlock]] = []
     for index, block in enumerate(blocks):
@@ -162,6 +167,10 @@ def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[
         key = compact_key(text)
         if not key or (title_key and key == title_key):
             continue
+        if repeats_headline(text, headlines, (options.title, *options.headlines)):
+            continue  # the headline block (kicker and h1) printed inside the container
+        if is_credit_line(text, options.credits, options.sites):
+            continue  # the byline printed inside the container: read as metadata already
         if block.tag == "h1" and not any(not b.is_heading for _, b in kept):
             continue  # a second headline above the first paragraph: the page title area
         kept.append((text, block))
@@ -236,13 +245,16 @@ def _is_teaser_card(title: TextBlock, blurb: TextBlock) -> bool:
 
 
 def _trim_edges(kept: list[tuple[str, TextBlock]]) -> list[tuple[str, TextBlock]]:
-    """Drop labels before the first paragraph (kickers, credits) and headings at the end."""
+    """Drop labels before the first paragraph (kickers, credits), headings and labels at
+    the end."""
     start = 0
     while start < len(kept) and _is_label(kept[start][0], kept[start][1]):
         start += 1
     end = len(kept)
-    while end > start and kept[end - 1][1].is_heading:
-        end -= 1  # a trailing heading introduces something that cleaning removed
+    while end > start and (kept[end - 1][1].is_heading or _is_label(*kept[end - 1])):
+        # A trailing heading introduces something that cleaning removed; trailing labels
+        # ("Liveblog", "Thema", "Analyse") are what is left of teaser cards after the story.
+        end -= 1
     return kept[start:end]
 
 

@@ -101,7 +101,7 @@ _LINE_PATTERNS = (
     r"|external content|(?:um|zum) (?:den |diesen )?(?:externen? )?inhalte? (?:anzuzeigen|zu "
     r"laden|sehen))\b.{0,200}",
     # prompts to follow the outlet on a messenger or network, in several languages
-    r".{0,80}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
+    r".{0,160}\b(?:join us|follow us|folgst du|folge uns|folgen sie uns|abonniere|rejoignez-nous"
     r"|suivez-nous)\b.{0,60}\b(?:whatsapp|telegram|instagram|facebook|twitter|tiktok|youtube"
     r"|threads|bluesky)(?:-kanal|-channel)?\b.{0,200}",
     r"(?:click|tap) to (?:read|view|hide|show|expand|see|load|open|close|enlarge)\b.{0,60}",
@@ -127,7 +127,7 @@ _LINE_PATTERNS = (
     r"credits?\s*:.{0,100}",
     r"(?:quelle|source|fuente)\s*:\s*[^.!?]{1,60}",
     # a caption: any short text that ends with its image credit ("... Bildrechte: MDR/X")
-    r".{0,300}?\b(?:bildrechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
+    r".{0,300}?\b(?:bildrechte|rechte|bildquelle|foto|fotos|photo|photos|crédit photo|image credit)"
     r"\s*:\s*[^.!?:]{1,60}",
     # media labels and durations standing alone: "mit Video", "1 min", "01:00 min"
     r"(?:mit|with|avec) (?:video|audio|podcast|bildergalerie|fotos)\W*"
@@ -155,6 +155,16 @@ _LINE_PATTERNS = (
     r"(?:vor|il y a|hace)\s+(?:\d+|einer?|une?)\s+(?:sekunden?|minuten?|stunden?|tag(?:en)?"
     r"|secondes?|minutes?|heures?|jours?|segundos?|minutos?|horas?|días?)\W*",
     r"(?:permalink|permalien|short ?link|link|url)\s*:?\s*https?://\S+",
+    # a video or audio teaser's caption, ending with its date and duration ("... 18.04.2024 |
+    # 0:21 min"): the story's own text never closes on a running time
+    rf".{{0,300}}?{_NUMERIC_DATE}\s*[|·•,]\s*(?:\d{{1,2}}:)?\d{{1,2}}:\d{{2}}\s*min\.?",
+    # Japanese paywall prompts ("all articles unlimited", "paid members ... free")
+    r".{0,40}(?:読み放題|有料会員|会員登録|ログインして).{0,60}",
+    # a caption that ends with its copyright credit: "The school head ... © Volksschule X"
+    r".{0,300}?\s©\s*[^.!?©]{1,60}",
+    # "read more" link labels and paywall counters in Polish and Czech
+    r"(?:czytaj|przeczytaj) (?:więcej|też|także|również|dalej)\b.{0,40}"
+    r"|pozostało (?:jeszcze )?\d{1,3}\s?% artykułu\W*|(?:čtěte|přečtěte si) (?:také|více)\W*",
     # counters and page numbers standing alone
     r"[\d\s./|–-]{1,7}",
 )
@@ -184,6 +194,9 @@ _RECIRCULATION_HEADING = re.compile(
     r"|explore (?:more|further)\b.{0,40}|more on (?:these|this) topics?"
     r"|(?:sign up for |get )?(?:our|the) \w+ newsletters?|share (?:this|the) \w+"
     r"|(?:reader|user)s?'? comments?|leave a (?:comment|reply)"
+    # the writer's bio box after the story
+    r"|about the authors?|(?:über|zum|zur) (?:den |die )?(?:autor|autorin|person)"
+    r"|(?:à )?propos de l['’]auteur|sobre el autor"
     # German, French and Spanish equivalents
     r"|mehr (?:zum thema|aus|von|zu)\b.{0,40}|auch interessant"
     r"|das könnte sie (?:auch )?interessieren"
@@ -196,7 +209,7 @@ _RECIRCULATION_HEADING = re.compile(
     r"|(?:les )?plus lus|dans la même rubrique|commentaires?(?: \(?\d+\)?)?"
     r"|noticias relacionadas|lo más (?:leído|visto)|te puede interesar|comentarios"
     # Japanese, Chinese and Korean: "related articles", "read also", "ranking", "most read"
-    r"|【?(?:関連記事|関連ニュース|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
+    r"|【?(?:関連[\w・]{0,8}|あわせて読みたい|おすすめ記事|人気記事|アクセスランキング"
     r"|\w{0,8}のアクセスランキング|この記事の特集・連載|この記事の筆者|最新記事|相关新闻|相关阅读"
     r"|热门文章|관련\s?기사|많이 본 뉴스|추천 기사|인기 기사)】?)\W*",
     re.IGNORECASE,
@@ -240,7 +253,56 @@ def is_boilerplate_line(line: str) -> bool:
     """True for a line that is page furniture in any source: a prompt, label or stamp."""
     if len(line) > _MAX_JUNK_LINE:
         return False
-    return bool(_LINE.fullmatch(line)) or is_byline(line)
+    if bool(_LINE.fullmatch(line)) or is_byline(line) or is_stamp_line(line):
+        return True
+    # A furniture line in brackets is furniture still: "(Credit: X / Y)", "(Alle Angaben
+    # ohne Gewähr)".
+    stripped = line.strip()
+    if len(stripped) > 2 and stripped[0] == "(" and stripped[-1] == ")":
+        return bool(_LINE.fullmatch(stripped[1:-1].strip()))
+    return False
+
+
+# A stamp line is short: a sentence that gives a date has other words.
+_MAX_STAMP_LINE = 120
+# Letter runs and digit runs apart: templates glue them ("20232:26 PM", "readApril").
+_STAMP_TOKEN = re.compile(r"[^\W\d_]+|\d+")
+_GLUED_WORD = re.compile(r"(?<=[a-zäöüéû])(?=[A-Z])")
+_HAS_CLOCK_OR_DATE = re.compile(rf"\d{{1,2}}[:.]\d{{2}}|{DATE_TEXT}", re.IGNORECASE)
+# The words of date and time stamps: months, weekdays, clock and zone words, stamp verbs
+# and reading-time labels (English, German, French, Spanish, Italian).
+_STAMP_WORD_LIST = (
+    "jan feb mar apr may jun jul aug sep sept oct nov dec january february march april june"
+    " july august september october november december januar februar märz mai juni juli"
+    " oktober dezember janvier février mars avril juin juillet août septembre octobre"
+    " novembre décembre enero febrero marzo abril mayo junio julio agosto septiembre"
+    " octubre noviembre diciembre gennaio febbraio aprile maggio giugno luglio settembre"
+    " ottobre dicembre mon tue tues wed thu thur thurs fri sat sun monday tuesday"
+    " wednesday thursday friday saturday sunday mo di mi do fr sa so montag dienstag"
+    " mittwoch donnerstag freitag samstag sonntag lun mar mer jeu ven sam dim lundi mardi"
+    " mercredi jeudi vendredi samedi dimanche am pm a m p uhr h gmt utc cet cest est edt"
+    " cst cdt pst pdt bst ist jst kst aest mez mesz updated update last published posted"
+    " first modified edited stand aktualisiert veröffentlicht zuletzt um at on le à el"
+    " the of de du mis jour publié actualizado publicado aggiornato pubblicato minute"
+    " minutes min mins read reading time lesezeit ago hours hour hrs page seite janv févr"
+    " avr juil déc today yesterday heute gestern aujourd hui hier hoy ayer oggi ieri dnes"
+    " včera dziś wczoraj"
+)
+_STAMP_WORDS = frozenset(_STAMP_WORD_LIST.split())
+
+
+def is_stamp_line(line: str) -> bool:
+    """True for a short line made only of date, time and stamp words and numbers.
+
+    Headers print the stamp in many shapes the date patterns do not all know: "11:48, Thu,
+    Jul 18, 2024 | UPDATED: 11:50, Thu, Jul 18, 2024", "Stand: 08.07.2026 05:00 Uhr",
+    "2 minute readApril 25, 2023 2:26 PM GMT+2", "Wed, Oct 16, 2024 page1". A line that has
+    a clock time or a date and no other word says when, never what.
+    """
+    if len(line) > _MAX_STAMP_LINE or not _HAS_CLOCK_OR_DATE.search(line):
+        return False
+    tokens = _STAMP_TOKEN.findall(_GLUED_WORD.sub(" ", line))
+    return bool(tokens) and all(t.isdigit() or t.lower() in _STAMP_WORDS for t in tokens)
 
 
 def is_byline(line: str) -> bool:
@@ -262,10 +324,22 @@ def strip_stamps(text: str) -> str:
     return _STAMP_END.sub("", _STAMP_START.sub("", text, count=1), count=1).strip()
 
 
+# What a link tells screen readers, printed after the link text: "(öffnet im neuen Fenster)".
+_NEW_WINDOW_NOTE = re.compile(
+    r"\s*\((?:öffnet (?:sich )?(?:in|im) (?:einem )?neuen (?:fenster|tab)|opens? in (?:a )?new "
+    r"(?:window|tab)|(?:s['’])?ouvre dans (?:un nouvel onglet|une nouvelle fenêtre)"
+    r"|se abre en (?:una )?nueva (?:ventana|pestaña))\)",
+    re.IGNORECASE,
+)
+
+
 def remove_boilerplate_lines(text: str, extra: Iterable[re.Pattern[str]] = ()) -> str:
-    """The text without its furniture lines (global library plus a source's own patterns)."""
+    """The text without its furniture lines (global library plus a source's own patterns),
+    and without the new-window notes that accessible links print after their text."""
     extra = tuple(extra)
     kept = []
+    if "(" in text:
+        text = _NEW_WINDOW_NOTE.sub("", text)
     for line in text.split("\n"):
         line = strip_stamps(line)
         if not line or is_boilerplate_line(line):

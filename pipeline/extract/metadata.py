@@ -34,7 +34,7 @@ from pipeline.extract.sections import find_section, url_section
 from pipeline.extract.text import squash
 
 __all__ = ["PageMetadata", "read_metadata", "url_section"]
-from pipeline.extract.titles import find_title, site_names
+from pipeline.extract.titles import find_title, headline_statements, site_names
 
 _OPINION = re.compile(
     r"opinion|op-?eds?\b|commentary|commentisfree|\bcolumn(?:s|ists?)?\b|\beditorials?\b|"
@@ -74,6 +74,10 @@ class PageMetadata:
     jsonld_types: tuple[str, ...] = ()  # schema.org types of the page's article objects
     # The raw title texts (og:title, <title>): some templates append the day to them.
     title_texts: tuple[str, ...] = ()
+    # Every headline statement of the page (og:title, JSON-LD, twitter:title, <h1>).
+    headlines: tuple[str, ...] = ()
+    # Compact keys of the names the site calls itself (og:site_name, publisher, domain).
+    sites: frozenset[str] = frozenset()
 
 
 def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
@@ -82,7 +86,8 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
     objects = jsonld_objects(root)
     articles = article_objects(objects)
     pages = [o for o in objects if _JSONLD_PAGE_TYPES.intersection(type_names(o))]
-    credits = find_authors(root, articles, site_names(metas, articles, url))
+    sites = site_names(metas, articles, url)
+    credits = find_authors(root, articles, sites)
     title = find_title(root, metas, articles, url)
     canonical = find_canonical(root, metas, url)
     urls = (url, canonical) if canonical else (url,)
@@ -114,6 +119,8 @@ def read_metadata(root: HtmlElement, url: str) -> PageMetadata:
         jsonld_body=next((b for o in articles if (b := text_value(o.get("articleBody")))), ""),
         jsonld_types=tuple(t for o in articles for t in type_names(o)),
         title_texts=tuple(filter(None, (metas.get("og:title"), _title_text(root)))),
+        headlines=headline_statements(root, metas, articles),
+        sites=frozenset(sites),
     )
 
 

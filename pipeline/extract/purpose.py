@@ -187,6 +187,8 @@ _ARTICLE_FURNITURE = frozenset(
         "authorbox",
         "authorbio",
         "authorinfo",
+        "authorprofile",
+        "authorcard",
         "autor",
         "autoren",
         "auteur",
@@ -219,6 +221,8 @@ _PHRASES = (
     "read next",
     "up next",
     "further reading",
+    "about the author",
+    "about author",
 )
 # Word stems whose longer forms ("advertorial", "sharethis", "socialicons") mean the same.
 _STEMS = (
@@ -234,7 +238,9 @@ _STEMS = (
     "outbrain",
     "taboola",
 )
-_BOILERPLATE_WORDS = _LAYOUT | _SOCIAL | _RECIRCULATION | _COMMERCIAL | _NOTICES | _EMBEDS
+# Reader polls and surveys inside the story: a question, answer buttons and a results bar.
+_POLLS = frozenset({"poll", "polls", "survey", "surveys", "umfrage", "voting"})
+_BOILERPLATE_WORDS = _LAYOUT | _SOCIAL | _RECIRCULATION | _COMMERCIAL | _NOTICES | _EMBEDS | _POLLS
 # Consent managers and cookie banners: legal dialogs whose long paragraphs read like prose
 # (and so pass the prose guard), but which never hold an article.
 _DIALOGS = frozenset(

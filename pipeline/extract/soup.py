@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
-from bs4.element import NavigableString
+from bs4.element import NavigableString, RubyParenthesisString, RubyTextString
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import BLOCK_TAGS, HEADING_TAGS, LINE_BREAK, TextBlock
@@ -232,7 +232,9 @@ class _Collector:
                     self.parts.append(LINE_BREAK)
                 else:
                     self.walk(child, owner, link_depth + (name == "a"))
-            elif isinstance(child, NavigableString) and type(child) is NavigableString:
+            elif isinstance(child, NavigableString) and (
+                type(child) is NavigableString or _is_ruby_fallback(child)
+            ):
                 self.parts.append(str(child))
                 if link_depth:
                     self.link_chars += len(child.strip())
@@ -284,6 +286,21 @@ _LAYOUT_IN_CELL = ("p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "blo
 def _is_data_row(row: Tag) -> bool:
     """True for a row of short data cells, False for a row of a layout table."""
     return row.find(_LAYOUT_IN_CELL) is None
+
+
+def _is_ruby_fallback(string: NavigableString) -> bool:
+    """True for ruby text a page wants shown in brackets: 尹錫悦<rp>（</rp><rt>reading</rt><rp>）.
+
+    ``<rp>`` holds the brackets a browser without ruby shows around the ``<rt>`` reading; in
+    plain text, that is how the reading reads. A reading without ``<rp>`` brackets would run
+    into the base text, so it is left out.
+    """
+    if type(string) is RubyParenthesisString:
+        return True
+    if type(string) is not RubyTextString:
+        return False
+    ruby = string.parent.parent if string.parent is not None else None
+    return ruby is not None and ruby.find("rp", recursive=False) is not None
 
 
 def _lines(text: str) -> str:

@@ -57,19 +57,77 @@ def find_title(root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject
     twitter:title, the visible ``<h1>``, ``<title>``) and editors rewrite some of them for
     sharing or search ("Kicker: teaser headline", an SEO variant). The headline most of these
     statements agree on wins; a statement that is contained in a longer one ("Headline" in
-    "Headline - Section | Site") supports it too. Ties go to the first in that order.
+    "Headline - Section | Site") supports it too. Ties go to the first in that order. When
+    the visible ``<h1>`` and og:title carry different kickers before one shared headline,
+    the shared part is the headline (``shared_headline``).
     """
     articles = list(articles)
+    sites = site_names(metas, articles, url)
+
+    def clean(text: str | None) -> str:
+        return strip_site_name(squash(text), sites) if text and squash(text) else ""
+
+    og_title = clean(metas.get("og:title"))
+    headline = clean(
+        next((text_value(o.get("headline")) for o in articles if o.get("headline")), None)
+    )
+    twitter = clean(metas.get("twitter:title"))
+    h1 = clean(_first_h1(root))
+    shared = shared_headline(h1, og_title)
+    if shared:
+        return shared
+    candidates = [c for c in (og_title, headline, twitter, h1, clean(_title_element(root))) if c]
+    return most_supported(candidates)
+
+
+def headline_statements(
+    root: HtmlElement, metas: MetaTags, articles: Iterable[JsonObject]
+) -> tuple[str, ...]:
+    """Every statement of the headline the page makes (og:title, JSON-LD headline,
+    twitter:title, ``<h1>``), squashed: the body must not repeat any of them."""
     raw = [
         metas.get("og:title"),
-        next((text_value(o.get("headline")) for o in articles if o.get("headline")), None),
+        *(text_value(o.get("headline")) for o in articles),
         metas.get("twitter:title"),
         _first_h1(root),
-        _title_element(root),
     ]
-    sites = site_names(metas, articles, url)
-    candidates = [strip_site_name(squash(c), sites) for c in raw if c and squash(c)]
-    return most_supported(candidates)
+    return tuple(dict.fromkeys(squash(r) for r in raw if r and squash(r)))
+
+
+# The headline part two statements share must be this long to be a headline, not a word.
+_MIN_SHARED_WORDS = 3
+# What ends a kicker: the site-name separators and a colon followed by a space ("Kicker: ").
+_KICKER_END = re.compile(r"\s*[:：]\s+|\s+[|\-–—·•/]\s+")
+
+
+def shared_headline(first: str, second: str) -> str:
+    """The common tail of two statements that differ only in their leading kicker.
+
+    Sites put a kicker before the headline ("Eskalation im Nahen Osten - «Quote»") and
+    often a different one, or none, in the sharing title ("Iranischer Angriff: «Quote»",
+    "Section : Headline" against "Headline"): the part both end with, after a separator, is
+    the headline; the kickers are labels. Empty when the statements do not have that shape
+    (same kicker, no separator, or different headlines).
+    """
+    if not first or not second:
+        return ""
+    a, b = _KICKER_END.split(first), _KICKER_END.split(second)
+    if len(a) < 2 or len(b) < 2 or compact_key(a[0]) == compact_key(b[0]):
+        return ""
+    tail: list[str] = []
+    while len(tail) < min(len(a), len(b)):
+        i = len(tail) + 1
+        if compact_key(a[-i]) != compact_key(b[-i]):
+            break
+        tail.insert(0, a[-i])
+    shared_words = len(" ".join(tail).split())
+    kicker_words = max(len(" ".join(x[: len(x) - len(tail)]).split()) for x in (a, b))
+    # The shared part must be the headline, longer than either kicker: two headlines that
+    # merely end alike ("... – then came the twist") are no kicker variants.
+    if not tail or shared_words < _MIN_SHARED_WORDS or shared_words <= kicker_words:
+        return ""
+    start = first.find(tail[0])
+    return first[start:].strip() if start >= 0 else " ".join(tail)
 
 
 def most_supported(candidates: list[str]) -> str:

@@ -108,3 +108,30 @@ def test_bylines_in_teasers_are_skipped_but_body_classes_do_not_count_as_teasers
         f"<html><body class='single-post footer-template'>{body}</body></html>"
     )
     assert read_metadata(root, URL).authors == ["Madeleine Doe"]
+
+
+def test_the_editor_named_as_structured_author_gives_way_to_the_visible_byline() -> None:
+    found = meta(
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Pier", '
+        '"author": {"@type": "Person", "name": "Rudi Hartono"}}</script>',
+        '<h1>Pier closes</h1><div class="writer-line">Sari Wulandari</div>'
+        f"{PROSE}"
+        '<div class="info-editor">Editor : <a href="/profile/12/rudi">Rudi Hartono</a></div>',
+    )
+    assert found.authors == ["Sari Wulandari"]
+
+
+def test_an_editing_credit_leaves_the_reporters() -> None:
+    found = meta(
+        '<meta name="author" content="Jane Doe, John Roe">',
+        f"{PROSE}<p>Reporting by Jane Doe; Editing by John Roe</p>",
+    )
+    assert found.authors == ["Jane Doe"]
+
+
+def test_an_author_who_is_not_credited_as_editor_stays() -> None:
+    found = meta(
+        '<meta name="author" content="Jane Doe">',
+        f"{PROSE}<p>The editors of the gazette thanked the readers.</p>",
+    )
+    assert found.authors == ["Jane Doe"]

@@ -11,7 +11,7 @@ import pytest
 from pipeline.extract import ExtractedPage, ExtractOptions, extract
 from pipeline.extract.dates import parse_date, title_candidates
 from pipeline.extract.metadata import PageMetadata, read_metadata
-from pipeline.extract.titles import most_supported
+from pipeline.extract.titles import most_supported, shared_headline
 
 PROSE = (
     "<p>The regional parliament voted on Tuesday to extend the night train service to the "
@@ -168,3 +168,43 @@ def test_a_kicker_shared_by_most_statements_stays_in_the_headline() -> None:
         "After the storm: Council closes the ferry pier",
     ]
     assert most_supported(statements) == "After the storm: Council closes the ferry pier"
+
+
+def test_different_kickers_before_one_headline_leave_the_shared_headline() -> None:
+    found = meta(
+        '<meta property="og:title" content="Storm over the coast: «We have never seen '
+        'waves this high before»">'
+        "<title>Storm over the coast: «We have never seen waves this high before» | "
+        "Harbour Gazette</title>",
+        "<h1>Weather warning - «We have never seen waves this high before»</h1>",
+    )
+    assert found.title == "«We have never seen waves this high before»"
+
+
+def test_a_section_kicker_in_the_h1_only_is_dropped() -> None:
+    assert (
+        shared_headline(
+            "Culture : Book fair guest of honour: What do the islands read?",
+            "Book fair guest of honour: What do the islands read?",
+        )
+        == "Book fair guest of honour: What do the islands read?"
+    )
+
+
+def test_two_headlines_that_merely_end_alike_are_not_kicker_variants() -> None:
+    assert (
+        shared_headline(
+            "Tears for the pole vaulter – then came the twist",
+            "Paris 2024: Tears flowed for the young athlete from the north – then came the twist",
+        )
+        == ""
+    )
+
+
+def test_the_same_kicker_in_both_statements_is_kept_by_the_vote() -> None:
+    assert (
+        shared_headline(
+            "BUDGET 3.0 | Tax office hires collectors", "BUDGET 3.0 | Tax office hires collectors"
+        )
+        == ""
+    )
