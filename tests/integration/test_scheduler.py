@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ import pytest
 import yaml
 from elasticsearch import Elasticsearch
 
+from pipeline.exceptions import SourceBusy
 from pipeline.local.fixture_site import FixtureSite, catalog, new_article
 from pipeline.local.fixture_site.model import Template
 from pipeline.schedule import RunStore, source_lock, state_db_path
@@ -131,6 +133,26 @@ def finished_runs(data_dir: Path) -> list[Any]:
     return sorted((r for r in runs if r.finished_at is not None), key=lambda r: r.id)
 
 
+@contextmanager
+def between_runs(data_dir: Path, source: str, timeout: float = 120) -> Iterator[None]:
+    """Holds the source's lock, waiting first for a run in progress to end.
+
+    With a 6-second cadence the next run may already have started when the test sees the first
+    one finished (a slow first run on a busy machine makes the next one due at once).
+    """
+    deadline = time.monotonic() + timeout
+    with ExitStack() as held:
+        while True:
+            try:
+                held.enter_context(source_lock(data_dir, source))
+                break
+            except SourceBusy:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield
+
+
 def runs_json(data_dir: Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, "-m", "pipeline.cli", "runs", "--data-dir", str(data_dir), "--json"],
@@ -152,7 +174,7 @@ def test_two_scheduled_runs_the_second_fetching_only_what_changed_and_state_surv
         assert first.status == "succeeded", service.text()[-3000:]
         # Change the site between two runs. Holding the source's lock while doing it keeps a
         # run from starting half-way through the change (the scheduler skips a busy source).
-        with source_lock(tmp_path, "demo"):
+        with between_runs(tmp_path, "demo"):
             revised = next(a for a in catalog.feed_articles() if a.template is Template.MODERN)
             site.revise(revised.path, "Update: the council has now scheduled the vote.")
             site.publish(NEWS)
@@ -160,7 +182,11 @@ def test_two_scheduled_runs_the_second_fetching_only_what_changed_and_state_surv
             site.clear_requests()
         planned = runs_json(tmp_path)["sources"][0]
         assert planned["schedule"] == "6s" and planned["next_run"] is not None
-        second = wait_for(lambda: finished_runs(tmp_path)[1:], 120, "the second run")[0]
+        second = wait_for(
+            lambda: [r for r in finished_runs(tmp_path) if r.started_at.timestamp() >= changed_at],
+            120,
+            "a run after the change",
+        )[0]
         assert second.status == "succeeded", service.text()[-3000:]
         assert second.started_at.timestamp() >= changed_at
     finally:
