@@ -3,22 +3,9 @@ furniture; sentences that mention the same words stay."""
 
 from __future__ import annotations
 
-from pipeline.extract import ExtractOptions, extract
+from harbour_page import PROSE, body_of
+
 from pipeline.extract.repeats import is_credit_line, repeats_headline
-
-PROSE = (
-    "<p>The harbour council voted on Thursday to close the old ferry pier for repairs, after "
-    "engineers found that two of its supports had rusted through completely.</p>"
-    "<p>Repairs are expected to take eight months and to cost about four million, most of it "
-    "paid from the port's reserve fund, the council's treasurer said.</p>"
-)
-URL = "https://www.harbour-gazette.example/politics/pier"
-
-
-def body_of(article: str, head: str = "", url: str = URL) -> list[str]:
-    html = f"<html><head>{head}</head><body><article>{article}</article></body></html>"
-    return extract(html, url, ExtractOptions()).body.split("\n\n")
-
 
 # --- the headline block -------------------------------------------------------------------
 

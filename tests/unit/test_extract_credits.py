@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from harbour_page import PROSE, URL
 
 from pipeline.extract import extract
 from pipeline.extract.authors import split_credit
 from pipeline.extract.credits import Credit, classify_credit
 from pipeline.extract.metadata import PageMetadata, read_metadata
 
-PROSE = (
-    "<p>The harbour council voted on Thursday to close the old ferry pier for repairs, after "
-    "engineers found that two of its supports had rusted through completely.</p>"
-    "<p>Repairs are expected to take eight months and to cost about four million, most of it "
-    "paid from the port's reserve fund, the council's treasurer said.</p>"
-)
-URL = "https://www.harbour-gazette.example/politics/pier"
 SITES = {"harbourgazette", "harbour-gazette"}
 
 
