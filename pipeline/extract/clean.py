@@ -78,7 +78,10 @@ _HIDDEN_CLASSES = frozenset(
         "d-none",
     }
 )
-_ANCHOR_XPATH = lxml.etree.XPath('.//*[@itemprop="articleBody" or @itemprop="articlebody"]')
+# Elements with an itemprop, whatever its value: libxml2 tests an attribute's presence
+# cheaply, but comparing its value in XPath turns it into a string first, on every element.
+_ITEMPROP_XPATH = lxml.etree.XPath("descendant::*[@itemprop]")
+ARTICLE_BODY_ITEMPROPS = ("articleBody", "articlebody")
 # An element holding at least this share of the page's prose is the story (or its wrapper)
 # whatever its name says.
 _PROTECTED_SHARE = 0.5
@@ -193,8 +196,13 @@ def article_anchors(body: HtmlElement, body_selector: str | None) -> list[HtmlEl
         found: list[HtmlElement] = body.cssselect(body_selector)
         if found:
             return found
-    anchors: list[HtmlElement] = _ANCHOR_XPATH(body)
-    return anchors
+    return article_body_anchors(body)
+
+
+def article_body_anchors(element: HtmlElement) -> list[HtmlElement]:
+    """The descendants marked itemprop="articleBody", in document order."""
+    found: list[HtmlElement] = _ITEMPROP_XPATH(element)
+    return [e for e in found if e.get("itemprop") in ARTICLE_BODY_ITEMPROPS]
 
 
 def drop_non_text(root: HtmlElement) -> None:
