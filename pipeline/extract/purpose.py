@@ -372,7 +372,11 @@ def _purpose_of_part(part: str) -> Purpose:
 
     The cache of ``purpose_of_names`` is keyed on an element's whole attribute tuple, which
     is often unique (ids, class lists in another order); its single class names repeat.
+    A name holding none of the prefixes is content without being split into words: every
+    word, stem and phrase that gives a verdict starts with one of them.
     """
+    if not _PREFILTER.search(part.lower()):
+        return Purpose.CONTENT
     return purpose_of_words(list(_words(part)))
 
 
