@@ -207,9 +207,13 @@ def article_body_anchors(element: HtmlElement) -> list[HtmlElement]:
 
 def drop_non_text(root: HtmlElement) -> None:
     """Remove code, media and form controls, and HTML comments, keeping the text after them."""
-    lxml.etree.strip_elements(root, *NON_TEXT_TAGS, with_tail=False)
+    # One walk for both kinds (removing an element or a comment keeps the text after it).
     lxml.etree.strip_elements(
-        root, lxml.etree.Comment, lxml.etree.ProcessingInstruction, with_tail=False
+        root,
+        *NON_TEXT_TAGS,
+        lxml.etree.Comment,
+        lxml.etree.ProcessingInstruction,
+        with_tail=False,
     )
 
 
