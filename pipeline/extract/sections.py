@@ -81,9 +81,8 @@ _NOT_SECTIONS = frozenset(
 )
 _SECTION_SEGMENT = re.compile(r"[a-z][a-z0-9-]{1,30}")
 # WordPress marks the post's category links with rel="category tag".
-_CATEGORY_XPATH = lxml.etree.XPath(
-    '//a[contains(concat(" ", normalize-space(@rel), " "), " category ")]'
-)
+# XPath's whitespace, which normalize-space() squashes (not Python's wider str.split()).
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 # What XPath's translate(@class, "BREADCUMB", "breadcumb") does: only those capitals fold.
 _BREADCRUMB_CASE = str.maketrans("BREADCUMB", "breadcumb")
 # A section label is a few words; longer "breadcrumb" entries are headlines.
@@ -160,7 +159,7 @@ def _statements(
     for trail in breadcrumb_trails(root):
         yield _html_crumb(trail), "breadcrumb"
         break
-    for link in _CATEGORY_XPATH(root):
+    for link in category_links(root):
         yield str(link.text_content()), "category"
 
 
@@ -176,6 +175,15 @@ def breadcrumb_trails(root: HtmlElement) -> Iterator[HtmlElement]:
             if value and "breadcrumb" in value.translate(_BREADCRUMB_CASE):
                 yield element
                 break
+
+
+def category_links(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Links whose rel has the word "category", in document order, lazily (libxml2 finds
+    the ``<a>`` elements by name; a whole-document XPath normalising every rel cost more)."""
+    for link in root.getroottree().iter("a"):
+        rel = link.get("rel")
+        if rel is not None and "category" in _XML_SPACE.split(rel):
+            yield link
 
 
 def _jsonld_crumb(obj: JsonObject) -> str:
