@@ -28,6 +28,8 @@ from typing import Any
 TOOL = Path("/work/shared/tools/evaluate_extraction.py")
 DATA = Path("/work/shared/data/extraction-dev")
 ROOT = Path(__file__).resolve().parents[2]
+# trafilatura 2.3.1 lives in the anchors' venv, not in ours (docs/extraction.md).
+ANCHORS_PYTHON = Path("/work/anchors/bin/python")
 
 
 def _harness(python: str, data: Path, extra: list[str], out: Path) -> list[dict[str, Any]]:
@@ -64,6 +66,11 @@ def main() -> int:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench-extract.json"))
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages (smoke test)")
+    parser.add_argument(
+        "--anchors-python",
+        default=str(ANCHORS_PYTHON) if ANCHORS_PYTHON.exists() else sys.executable,
+        help="interpreter that has trafilatura (default: the anchors' venv when present)",
+    )
     args = parser.parse_args()
     python = sys.executable
     ours = f"{shlex.quote(python)} -m pipeline.extract --timings"
@@ -76,6 +83,8 @@ def main() -> int:
             [
                 "--adapter",
                 "trafilatura",
+                "--python",
+                args.anchors_python,
                 "--cmd",
                 ours,
                 "--name",

@@ -126,7 +126,10 @@ class Block:
 
 def _emit(blocks: list[Block], parts: list[str], link_chars: int, owner: HtmlElement) -> None:
     """Append the Blocks made of one run of inline text (split at ``<br><br>``)."""
-    raw = squash("".join(parts))
+    joined = "".join(parts)
+    if joined.isspace():
+        return  # indentation between tags, most runs of a page: squash() would give ""
+    raw = squash(joined)
     if not raw:
         return
     if LINE_BREAK not in raw:

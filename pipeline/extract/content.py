@@ -25,6 +25,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.blocks import Block, TextBlock, text_blocks
+from pipeline.extract.clean import ARTICLE_BODY_ITEMPROPS
 from pipeline.extract.junk import is_boilerplate_line, remove_boilerplate_lines
 from pipeline.extract.repeats import headline_keys, is_credit_line, repeats_headline
 from pipeline.extract.scoring import (
@@ -82,9 +83,10 @@ MIN_TEASERS = 3
 # (pages that render their text with JavaScript ship only a teaser in the HTML).
 JSONLD_SHARE = 0.5
 
+# Candidates for the semantic hints below, narrowed in Python: a union of four paths walks
+# the tree four times, and comparing attribute values in XPath converts them to strings.
 _SEMANTIC_XPATH = lxml.etree.XPath(
-    './/*[@itemprop="articleBody" or @itemprop="articlebody"]'
-    ' | .//article | .//main | .//*[@role="main"]'
+    "descendant::*[@itemprop or @role or self::article or self::main]"
 )
 
 
@@ -134,7 +136,7 @@ def choose_regions(
     parent = best.getparent()
     while best.tag in _PARAGRAPH_TAGS and parent is not None:
         best, parent = parent, parent.getparent()  # a body holds paragraphs, it is not one
-    semantic = list(_SEMANTIC_XPATH(body))
+    semantic = semantic_candidates(body)
     semantic.sort(key=lambda e: (_semantic_rank(e), scores.get(e, 0.0)), reverse=True)
     declared = [e for e in semantic if _semantic_rank(e) == _ARTICLE_BODY_RANK]
     if scores[best] < MIN_PROSE_SCORE and semantic:
@@ -150,6 +152,19 @@ def choose_regions(
         if scores.get(hinted, 0.0) >= SEMANTIC_SHARE * scores[best]:
             return [hinted]
     return [best]
+
+
+def semantic_candidates(body: HtmlElement) -> list[HtmlElement]:
+    """Descendants marked as the article: itemprop=articleBody, <article>, <main>,
+    role=main; in document order."""
+    found: list[HtmlElement] = _SEMANTIC_XPATH(body)
+    return [
+        e
+        for e in found
+        if e.tag in ("article", "main")
+        or e.get("itemprop") in ARTICLE_BODY_ITEMPROPS
+        or e.get("role") == "main"
+    ]
 
 
 def filter_blocks(blocks: Sequence[TextBlock], options: ContentOptions) -> list[str]:

@@ -318,7 +318,8 @@ def is_byline(line: str) -> bool:
 
 def strip_stamps(text: str) -> str:
     """Remove a date stamp ("Last Updated: 07/27/2016") glued to the start or end of a text."""
-    edges = (text[:_STAMP_EDGE], text[-_STAMP_EDGE:])
+    # A short text is both of its edges: searched once, not twice.
+    edges = (text,) if len(text) <= _STAMP_EDGE else (text[:_STAMP_EDGE], text[-_STAMP_EDGE:])
     if not any(_STAMP_VERB.search(edge) for edge in edges):
         return text.strip()
     return _STAMP_END.sub("", _STAMP_START.sub("", text, count=1), count=1).strip()

@@ -6,10 +6,10 @@ section, description, article type and the declared language.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-import lxml.etree
 from lxml.html import HtmlElement
 
 from pipeline.extract.authors import find_authors
@@ -49,10 +49,8 @@ _OPINION_LABEL = re.compile(
 )
 # A section named "Comment" ("Daily Comment", "Comment is free") is the opinion pages.
 _COMMENT_SECTION = re.compile(r"\bcomment\b", re.IGNORECASE)
-_CANONICAL_XPATH = lxml.etree.XPath(
-    '//link[@href][contains(concat(" ", translate(@rel, '
-    '"CANONICAL", "canonical"), " "), " canonical ")]'
-)
+# What XPath's translate(@rel, "CANONICAL", "canonical") did: only these capitals fold.
+_REL_CASE = str.maketrans("CANONICAL", "canonical")
 _JSONLD_PAGE_TYPES = frozenset({"webpage", "itempage", "newsmediaorganization"})
 
 
@@ -131,12 +129,28 @@ def _title_text(root: HtmlElement) -> str | None:
 
 def find_canonical(root: HtmlElement, metas: MetaTags, url: str) -> str | None:
     """``<link rel=canonical>``, else ``og:url``, made absolute against the page URL."""
-    links = _CANONICAL_XPATH(root)
-    href = links[0].get("href") if links else metas.get("og:url")
+    href = next(_canonical_hrefs(root), None)
+    if href is None:
+        href = metas.get("og:url")
     if not href or not href.strip():
         return None
     absolute = urljoin(url, href.strip())
     return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def _canonical_hrefs(root: HtmlElement) -> Iterator[str]:
+    """``href`` of each ``<link>`` whose rel has the word "canonical" (any case), lazily.
+
+    libxml2 finds the ``<link>`` elements by name; the rel test in Python, stopping at the
+    first, costs less than a whole-document XPath that translate()s every rel.
+    """
+    for link in root.getroottree().iter("link"):
+        href = link.get("href")
+        if (
+            href is not None
+            and " canonical " in f" {(link.get('rel') or '').translate(_REL_CASE)} "
+        ):
+            yield href
 
 
 def find_description(metas: MetaTags, articles: list[JsonObject]) -> str | None:

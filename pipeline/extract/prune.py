@@ -84,7 +84,7 @@ def is_furniture(element: HtmlElement, guard: ContainerGuard) -> bool:
     tag = element.tag
     if tag in _FURNITURE:
         return True
-    attributes = dict(element.attrib)  # one copy beats ten lookups in libxml2
+    attributes = dict(element.items())  # one copy, built in C, beats ten lookups in libxml2
     if not attributes:
         return tag in _DROPPABLE_WRAPPERS and guard.may_drop(element)
     get = attributes.get

@@ -81,13 +81,10 @@ _NOT_SECTIONS = frozenset(
 )
 _SECTION_SEGMENT = re.compile(r"[a-z][a-z0-9-]{1,30}")
 # WordPress marks the post's category links with rel="category tag".
-_CATEGORY_XPATH = lxml.etree.XPath(
-    '//a[contains(concat(" ", normalize-space(@rel), " "), " category ")]'
-)
-_BREADCRUMB_XPATH = lxml.etree.XPath(
-    '//*[contains(translate(@class, "BREADCUMB", "breadcumb"), "breadcrumb")'
-    ' or contains(translate(@id, "BREADCUMB", "breadcumb"), "breadcrumb")]'
-)
+# XPath's whitespace, which normalize-space() squashes (not Python's wider str.split()).
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
+# What XPath's translate(@class, "BREADCUMB", "breadcumb") does: only those capitals fold.
+_BREADCRUMB_CASE = str.maketrans("BREADCUMB", "breadcumb")
 # A section label is a few words; longer "breadcrumb" entries are headlines.
 _MAX_LABEL_CHARS = 40
 _NOT_SLUG = re.compile(r"[^\w]+")
@@ -159,11 +156,34 @@ def _statements(
     for obj in objects:
         if "breadcrumblist" in type_names(obj):
             yield _jsonld_crumb(obj), "breadcrumb"
-    for trail in _BREADCRUMB_XPATH(root):
+    for trail in breadcrumb_trails(root):
         yield _html_crumb(trail), "breadcrumb"
         break
-    for link in _CATEGORY_XPATH(root):
+    for link in category_links(root):
         yield str(link.text_content()), "category"
+
+
+def breadcrumb_trails(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements of the page whose class or id says "breadcrumb" (any case), in document order.
+
+    Lazily, in Python: the first one is all that is read, and XPath's translate() over every
+    element's attributes cost more than this walk does to the end.
+    """
+    for element in root.getroottree().iter(lxml.etree.Element):
+        for name in ("class", "id"):
+            value = element.get(name)
+            if value and "breadcrumb" in value.translate(_BREADCRUMB_CASE):
+                yield element
+                break
+
+
+def category_links(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Links whose rel has the word "category", in document order, lazily (libxml2 finds
+    the ``<a>`` elements by name; a whole-document XPath normalising every rel cost more)."""
+    for link in root.getroottree().iter("a"):
+        rel = link.get("rel")
+        if rel is not None and "category" in _XML_SPACE.split(rel):
+            yield link
 
 
 def _jsonld_crumb(obj: JsonObject) -> str:
