@@ -68,19 +68,9 @@ def identify(text: str) -> tuple[str, float]:
     return str(language), float(confidence)
 
 
-def load_model() -> None:
-    """Loads the language model now rather than at the first text (see pipeline.extract.preload)."""
-    _identifier()
-
-
-def model_loaded() -> bool:
-    """Whether this process holds the model already (a forked worker should: see load_model)."""
-    return _identifier.cache_info().currsize > 0
-
-
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    """The py3langid model with normalised probabilities, loaded once (0.4-1.9 s)."""
+    """The py3langid model with normalised probabilities, loaded once (it takes ~0.1 s)."""
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

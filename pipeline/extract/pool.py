@@ -120,13 +120,12 @@ def start_fork_server() -> multiprocessing.context.BaseContext:
     """The workers' fork server, started now if it is not running yet (once per process).
 
     Workers fork from a server that has imported extraction and MinHash (datasketch pulls in
-    scipy) and loaded the language model (pipeline.extract.preload): they start at once and
-    share those ~90 MB instead of each loading its own copy. Starting it is quick (the server
-    imports in its own process, on the other core), so a crawl calls this first thing and the
-    imports overlap its own start-up.
+    scipy): they start at once and share those ~90 MB of modules instead of each importing its
+    own copy. Starting it is quick (the server imports in its own process, on the other core),
+    so a crawl calls this first thing and the imports overlap its own start-up.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "datasketch", "pipeline.extract.preload"])
+    context.set_forkserver_preload([__name__, "datasketch"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -57,20 +55,3 @@ def test_an_extraction_failure_keeps_its_reason_across_the_process_boundary(
     with pytest.raises(ExtractionError) as pooled:
         asyncio.run(pool.extract(b"<html><body></body></html>", url, OPTIONS))
     assert (pooled.value.reason, pooled.value.detail) == (inline.value.reason, inline.value.detail)
-
-
-def test_workers_start_with_the_language_model_already_loaded() -> None:
-    # In a process of its own: the fork server's preload list counts only when it starts.
-    script = (
-        "from pipeline.extract.pool import start_fork_server\n"
-        "from pipeline.extract import language\n"
-        "assert not language.model_loaded()\n"
-        "context = start_fork_server()\n"
-        "from concurrent.futures import ProcessPoolExecutor\n"
-        "with ProcessPoolExecutor(1, mp_context=context) as workers:\n"
-        "    print(workers.submit(language.model_loaded).result())\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
-    )
-    assert done.stdout.split() == ["True"]
