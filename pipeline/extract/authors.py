@@ -9,7 +9,7 @@ roles, e-mail addresses and dates are removed, and lists are split at commas and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import lxml.etree
@@ -54,13 +54,13 @@ _AUTHOR_LABEL = re.compile(
     r"\s*:?",
     re.IGNORECASE,
 )
-# Short label elements only (the length test runs in libxml2, not in Python).
-_LABEL_XPATH = lxml.etree.XPath(
-    "//*[self::strong or self::b or self::dt or self::span or self::th]"
-    "[string-length(normalize-space(.)) <= 16][not(*)]"
-    "[contains(translate(., 'AUTHORE', 'authore'), 'aut')]"
-)
-_AUTHOR_HREF_XPATH = lxml.etree.XPath("//a[@href]")
+# Short label elements only: the tags a label may have, found by name in C.
+_LABEL_TAGS = ("strong", "b", "dt", "span", "th")
+_MAX_LABEL_CHARS = 16
+# What XPath's translate(., "AUTHORE", "authore") does for "aut": only those capitals fold.
+_AUT_CASE = str.maketrans("AUT", "aut")
+# XPath's whitespace, which normalize-space() squashes (not Python's wider str.split()).
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 # A visible editor credit: "Editor : Jane Doe", "Editing by John Roe", "Redaktur: X".
 _EDITOR_CREDIT = re.compile(
     r"(?:^|[;|•·]\s*)(?:(?:sub-?)?editors?|edited\s+by|editing\s+by|redaktur|penyunting|editado\s+por"
@@ -270,7 +270,7 @@ def labelled_authors(root: HtmlElement) -> list[str]:
     label is a short element whose whole text is an author word, and the credit is the rest
     of its parent's text.
     """
-    for label in _LABEL_XPATH(root):
+    for label in _label_elements(root):
         if not _AUTHOR_LABEL.fullmatch(squash(label.text_content())):
             continue
         parent = label.getparent()
@@ -283,15 +283,35 @@ def labelled_authors(root: HtmlElement) -> list[str]:
     return []
 
 
+def _label_elements(root: HtmlElement) -> Iterator[HtmlElement]:
+    """Short leaf elements whose text has "aut" (any case of those letters), in document
+    order, lazily: what ``//*[self::strong or self::b or self::dt or self::span or self::th]
+    [string-length(normalize-space(.)) <= 16][not(*)][contains(translate(., 'AUTHORE',
+    'authore'), 'aut')]`` selects, with the tags found by name in C and the text tested in
+    Python (the XPath normalised the string value of every such element of the page)."""
+    for element in root.getroottree().iter(*_LABEL_TAGS):
+        if len(element):  # children: elements, or only comments and processing instructions
+            if next(element.iterchildren(_ELEMENTS_WITH_TEXT), None) is not None:
+                continue
+            text = str(element.xpath("string()"))  # the text nodes around the comments
+        else:
+            text = element.text or ""
+        if "aut" not in text.translate(_AUT_CASE):
+            continue
+        if len(_XML_SPACE.sub(" ", text).strip(" \t\r\n")) > _MAX_LABEL_CHARS:
+            continue
+        yield element
+
+
 def author_link_authors(root: HtmlElement) -> list[str]:
     """Names linked to the site's author pages (``/autoren/name/max-doe``, ``/author/x``).
 
     The first such link outside teasers and comments is the byline; links beside it in the
     same element are co-authors.
     """
-    for link in _AUTHOR_HREF_XPATH(root):
-        href = link.get("href") or ""
-        if not _AUTHOR_PATH.search(href) or _in_other_content(link):
+    for link in root.getroottree().iter("a"):
+        href = link.get("href")
+        if not href or not _AUTHOR_PATH.search(href) or _in_other_content(link):
             continue
         parent = link.getparent()
         siblings = (
