@@ -121,9 +121,8 @@ _ROLE_WORDS = frozenset(
 _BYLINE_NAMES = frozenset(
     {"byline", "bylines", "author", "authors", "byl", "writer", "contributor", "contributors"}
 )
-_BYLINE_XPATH = lxml.etree.XPath("//*[@class or @id][not(self::meta)][not(self::script)]")
-_REL_AUTHOR_XPATH = lxml.etree.XPath('//a[contains(concat(" ", @rel, " "), " author ")]')
-_ITEMPROP_AUTHOR_XPATH = lxml.etree.XPath('//*[@itemprop="author" or @itemprop="creator"]')
+_NOT_BYLINES = frozenset({"meta", "script"})
+_AUTHOR_ITEMPROPS = frozenset({"author", "creator"})
 _MAX_NAME_WORDS = 5
 _MAX_BYLINE_CHARS = 200
 
@@ -244,13 +243,15 @@ def meta_authors(root: HtmlElement) -> list[str]:
 def microdata_authors(root: HtmlElement) -> list[str]:
     """``itemprop="author"`` elements: their ``itemprop="name"`` part, or their text."""
     found = []
-    for element in _ITEMPROP_AUTHOR_XPATH(root):
-        if _in_other_content(element):
+    for element in root.getroottree().iter(_ELEMENTS_WITH_TEXT):
+        if element.get("itemprop") not in _AUTHOR_ITEMPROPS or _in_other_content(element):
             continue
         if element.tag == "meta":
             found.append(element.get("content") or "")
             continue
-        named = element.xpath('.//*[@itemprop="name"]')
+        named = [
+            n for n in element.iterdescendants(_ELEMENTS_WITH_TEXT) if n.get("itemprop") == "name"
+        ]
         if named:
             found.extend(n.get("content") or n.text_content() for n in named)
         else:
@@ -260,7 +261,11 @@ def microdata_authors(root: HtmlElement) -> list[str]:
 
 def rel_authors(root: HtmlElement) -> list[str]:
     """Text of ``<a rel="author">`` links outside teasers and comments."""
-    return [str(a.text_content()) for a in _REL_AUTHOR_XPATH(root) if not _in_other_content(a)]
+    return [
+        str(a.text_content())
+        for a in root.getroottree().iter("a")
+        if " author " in f" {a.get('rel') or ''} " and not _in_other_content(a)
+    ]
 
 
 def labelled_authors(root: HtmlElement) -> list[str]:
@@ -330,8 +335,11 @@ def _in_other_content(element: HtmlElement) -> bool:
 
 def byline_authors(root: HtmlElement) -> list[str]:
     """Text of the first short element named "byline"/"author" outside teasers and comments."""
-    for element in _BYLINE_XPATH(root):
-        names = words(" ".join(filter(None, (element.get("class"), element.get("id")))))
+    for element in root.getroottree().iter(_ELEMENTS_WITH_TEXT):
+        class_name, id_name = element.get("class"), element.get("id")
+        if (class_name is None and id_name is None) or element.tag in _NOT_BYLINES:
+            continue
+        names = words(" ".join(filter(None, (class_name, id_name))))
         if _BYLINE_NAMES.isdisjoint(names):
             continue
         text = squash(element.text_content())
