@@ -199,19 +199,26 @@ def visible_editors(root: HtmlElement) -> set[str]:
     for element in root.iter(_ELEMENTS_WITH_TEXT):
         if element.tag in _NOT_TEXT_PARENTS:
             continue
-        for text, holder in ((element.text, element), (element.tail, element.getparent())):
-            if not text or len(text) > _MAX_EDITOR_CREDIT or not _EDITOR_WORD.search(text):
-                continue
-            # The label and the name are often apart: "Editor : <a>Jane Doe</a>".
-            for outer in (holder, holder.getparent() if holder is not None else None):
-                if outer is None:
-                    continue
-                line = squash(outer.text_content())
-                if len(line) > _MAX_EDITOR_CREDIT:
-                    continue
-                for credit in _EDITOR_CREDIT.finditer(line):
-                    editors.update(compact_key(n) for n in split_credit(credit.group("names")))
+        text = element.text
+        if text and len(text) <= _MAX_EDITOR_CREDIT and _EDITOR_WORD.search(text):
+            _add_editors(element, editors)
+        tail = element.tail  # its holder (the parent) is looked up only for a candidate
+        if tail and len(tail) <= _MAX_EDITOR_CREDIT and _EDITOR_WORD.search(tail):
+            _add_editors(element.getparent(), editors)
     return editors
+
+
+def _add_editors(holder: HtmlElement | None, editors: set[str]) -> None:
+    """Add the editor credits of the element holding an editor word, or of its parent."""
+    # The label and the name are often apart: "Editor : <a>Jane Doe</a>".
+    for outer in (holder, holder.getparent() if holder is not None else None):
+        if outer is None:
+            continue
+        line = squash(outer.text_content())
+        if len(line) > _MAX_EDITOR_CREDIT:
+            continue
+        for credit in _EDITOR_CREDIT.finditer(line):
+            editors.update(compact_key(n) for n in split_credit(credit.group("names")))
 
 
 def jsonld_authors(articles: Iterable[JsonObject]) -> list[str]:
