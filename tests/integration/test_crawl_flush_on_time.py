@@ -17,48 +17,13 @@ from typing import Any
 
 import pytest
 from elasticsearch import Elasticsearch, NotFoundError
+from holding_site import HoldingSite
 
-from pipeline.local.fixture_site import FixtureSite, catalog
-from pipeline.local.fixture_site.server import RequestRecord
+from pipeline.local.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 
-ARTICLE_PATHS = frozenset(a.path for a in catalog.ARTICLES)
 HOLD_AFTER = 6  # articles answered before the one held back
-
-
-class HoldingSite(FixtureSite):
-    """The fixture site, leaving one article's request unanswered until ``release()``."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.held: str | None = None
-        self.holding = threading.Event()
-        self.released = threading.Event()
-        self._choose = threading.Lock()
-
-    def _record(self, record: RequestRecord) -> None:
-        if self._hold(record):
-            self.holding.set()
-            self.released.wait(timeout=120)
-        super()._record(record)
-
-    def _hold(self, record: RequestRecord) -> bool:
-        if record.status != 200 or record.path not in ARTICLE_PATHS:
-            return False
-        with self._choose:
-            answered = [r for r in self.requests if r.status == 200 and r.path in ARTICLE_PATHS]
-            if self.held is None and len(answered) >= HOLD_AFTER:
-                self.held = record.path
-                return True
-        return False
-
-    def __enter__(self) -> HoldingSite:
-        super().__enter__()
-        return self
-
-    def release(self) -> None:
-        self.released.set()
 
 
 def searchable(es: Elasticsearch, index: str) -> int:
@@ -90,7 +55,7 @@ def crawl_in_background(
 def test_the_first_documents_are_searchable_before_the_spider_closes(
     es: Elasticsearch, es_url: str, crawl_runner: Any, alias: str, tmp_path: Path
 ) -> None:
-    with HoldingSite() as site:
+    with HoldingSite(HOLD_AFTER) as site:
         thread, result = crawl_in_background(crawl_runner, site, es_url, alias, tmp_path, flush="1")
         assert site.holding.wait(timeout=120), "the crawl never reached the held article"
         deadline = time.monotonic() + 60
@@ -112,7 +77,7 @@ def test_by_size_alone_nothing_is_searchable_until_the_spider_closes(
     es: Elasticsearch, es_url: str, crawl_runner: Any, alias: str, tmp_path: Path
 ) -> None:
     """The control: the same crawl with timed flushes off (0) writes one batch, at the end."""
-    with HoldingSite() as site:
+    with HoldingSite(HOLD_AFTER) as site:
         thread, result = crawl_in_background(crawl_runner, site, es_url, alias, tmp_path, flush="0")
         assert site.holding.wait(timeout=120), "the crawl never reached the held article"
         time.sleep(4)  # four times the flush interval of the test above

@@ -19,7 +19,6 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -29,6 +28,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from elasticsearch import Elasticsearch
+from holding_site import HoldingSite
 from scrapy import Request
 from scrapy.dupefilters import RFPDupeFilter
 
@@ -36,7 +36,6 @@ from pipeline.crawl.runner import job_dir
 from pipeline.crawl.state import UrlStore, url_store_path
 from pipeline.crawl.state.jobdir import IN_USE
 from pipeline.local.fixture_site import FixtureSite, catalog, manifest
-from pipeline.local.fixture_site.server import RequestRecord
 from pipeline.sources import get_source, load_sources
 from pipeline.urls import canonical_url, document_id
 
@@ -61,38 +60,6 @@ SLOW = [
     "-s",
     "NEWSARCHIVE_BULK_BATCH_SIZE=1",
 ]
-
-
-class HoldingSite(FixtureSite):
-    """The fixture site, which leaves the request for one article unanswered until released.
-
-    The held request is the first for an expected article after ``hold_after`` of them were
-    downloaded. Its answer is not logged: the client is killed before it could receive it.
-    """
-
-    def __init__(self, hold_after: int) -> None:
-        super().__init__()
-        self.hold_after = hold_after
-        self.held: str | None = None
-        self.holding = threading.Event()
-        self.released = threading.Event()
-        self._choose = threading.Lock()
-
-    def _record(self, record: RequestRecord) -> None:
-        if self._hold(record):
-            self.holding.set()
-            self.released.wait(timeout=300)
-            return
-        super()._record(record)
-
-    def _hold(self, record: RequestRecord) -> bool:
-        if record.status != 200 or record.path not in EXPECTED_PATHS:
-            return False
-        with self._choose:
-            if self.held is None and len(downloads(self, is_expected)) >= self.hold_after:
-                self.held = record.path
-                return True
-        return False
 
 
 def is_expected(path: str) -> bool:
@@ -133,7 +100,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    site = HoldingSite(hold_after=DOWNLOADED_BEFORE_HOLD)
+    site = HoldingSite(DOWNLOADED_BEFORE_HOLD, log_held=False)
     with site:
         monkeypatch.setenv("NEWSARCHIVE_DEMO_URL", site.base_url)
         demo = get_source(load_sources(), "demo")
@@ -198,7 +165,7 @@ def test_a_crawl_killed_with_sigkill_resumes_without_refetching_finished_pages(
         flushed_fingerprints(
             job_dir(tmp_path, "demo"), [*demo.start_urls, *demo.feeds, *demo.sitemaps]
         )
-        site.released.set()
+        site.release()
         site.clear_requests()
         second = crawl_runner(
             site_url=site.base_url,
