@@ -131,8 +131,6 @@ class ExtractPipeline:
             page = extract(item.body, item.url, options)
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
-        except Exception as exc:  # as in the workers: one page's extractor bug is a skip
-            raise Skip("extract/crash", item.url, f"{type(exc).__name__}: {exc}"[:500]) from exc
         if isinstance(item.warc, Future):  # the WARC thread's record: wait for its location
             return self._finish_located(item, page)
         return self._finish(item, page)

@@ -65,15 +65,14 @@ _PAGE_LINKS: dict[str, PageLinks] = {}
 def _extract_in_worker(
     body: bytes, url: str, options: ExtractOptions, links_of: Source | None = None
 ) -> Outcome:
-    """Worker side: ``extract()`` with its expected failure turned into a plain value, and the
-    page's links for ``links_of`` (None: the crawl does not follow this page's links)."""
+    """Worker side: ``extract()`` with its failure turned into a plain value, and the page's
+    links for ``links_of`` (None: the crawl does not follow this page's links). ``extract()``
+    itself turns any exception into ExtractionError ("failed"), so nothing else is caught here."""
     links = _links(body, url, options, links_of) if links_of is not None else []
     try:
         page = extract(body, url, options)
     except ExtractionError as exc:
         return None, (exc.reason, exc.detail), links
-    except Exception as exc:  # an extractor bug on one page must not stop the crawl's ledger
-        return None, ("crash", f"{type(exc).__name__}: {exc}"[:500]), links
     return Extracted(page, fingerprint(page.body)), None, links
 
 
