@@ -133,7 +133,7 @@ def build_article(raw: RawArticle, page: ExtractedPage) -> Article:
         opinion_kind=page.opinion_kind,
         section_label=page.section_label,
         agency=page.agency,
-        warc=raw.warc if isinstance(raw.warc, dict) else None,  # a Future: not written (yet)
+        warc=raw.warc,
     )
 
 

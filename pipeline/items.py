@@ -6,7 +6,6 @@ without Scrapy; Scrapy's item pipelines accept any dataclass through itemadapter
 
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -28,9 +27,8 @@ class RawArticle:
     discovered_via: str  # "feed" | "sitemap" | "page"
     # Dates or titles announced by a feed or sitemap entry, used when the page itself lacks them.
     hints: dict[str, str] = field(default_factory=dict)
-    # Where the raw response was archived ({"file": ..., "offset": ...}, see pipeline.archive),
-    # or, during a crawl, the WARC writer thread's Future of it (resolved by the extract stage).
-    warc: dict[str, str | int] | Future[dict[str, str | int]] | None = None
+    # Where the raw response was archived ({"file": ..., "offset": ...}, see pipeline.archive).
+    warc: dict[str, str | int] | None = None
     # Whether the crawl follows this page's links, and how many links deep the page is: the
     # extraction worker, which parses the page anyway, returns its links, and the extract stage
     # requests them (pipeline.crawl.outlinks), so the spider never parses an article page.

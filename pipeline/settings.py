@@ -101,10 +101,6 @@ NEWSARCHIVE_WARC_DIR = os.environ.get("NEWSARCHIVE_WARC_DIR", "")
 # A WARC file is closed and the next one started past this size (bytes; the value of
 # pipeline.archive.writer.DEFAULT_MAX_BYTES, the writer's own default; a test keeps them equal).
 NEWSARCHIVE_WARC_MAX_BYTES = 512 * 1024 * 1024
-# True: WARC records compressed and written by a thread of their own, not the reactor thread
-# (pipeline/archive/extension.py). Off: on two cores it measured no gain (benchmarks/RESULTS.md,
-# "WARC writing off the reactor thread"); it may where the reactor thread bounds the crawl.
-NEWSARCHIVE_WARC_THREAD = False
 # Distributed mode (pipeline/crawl/distributed/, docs/distributed.md): a Redis URL turns it on;
 # every worker of a run (same run name) shares one request queue and one seen-set there.
 NEWSARCHIVE_REDIS_URL = os.environ.get("NEWSARCHIVE_REDIS_URL", "")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ from elasticsearch.exceptions import ApiError, TransportError
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from pipeline.archive.extension import resolve_location
 from pipeline.boilerplate import BoilerplateStore, SourceLearners
 from pipeline.crawl.ledger import STAT_PREFIX, Skip
 from pipeline.crawl.outlinks import Outlink, PageLinks, page_outlinks
@@ -131,12 +129,7 @@ class ExtractPipeline:
             page = extract(item.body, item.url, options)
         except ExtractionError as exc:
             raise Skip(f"extract/{exc.reason}", item.url, exc.detail) from exc
-        if isinstance(item.warc, Future):  # the WARC thread's record: wait for its location
-            return self._finish_located(item, page)
         return self._finish(item, page)
-
-    async def _finish_located(self, item: RawArticle, page: ExtractedPage) -> Article:
-        return self._finish(await self._with_location(item), page)
 
     async def _extract_in_pool(self, pool: ExtractPool, item: RawArticle) -> Article:
         outcome: Outcome = await pool.process(
@@ -148,7 +141,7 @@ class ExtractPipeline:
             reason, detail = failure
             raise Skip(f"extract/{reason}", item.url, detail)
         assert extracted is not None  # one of the two is always set
-        return self._finish(await self._with_location(item), extracted.page, extracted.fingerprint)
+        return self._finish(item, extracted.page, extracted.fingerprint)
 
     def _links_of(self, item: RawArticle) -> Source | None:
         """The source whose rules judge the page's links, or None when they are not followed."""
@@ -164,11 +157,6 @@ class ExtractPipeline:
             return
         for request in spider.follow_outlinks(links, item.depth):
             self.crawler.engine.crawl(request)
-
-    async def _with_location(self, item: RawArticle) -> RawArticle:
-        """``item`` with its WARC location settled (written by the WARC thread by now)."""
-        item.warc = await resolve_location(item.warc)
-        return item
 
     def _finish(
         self, item: RawArticle, page: ExtractedPage, body_print: Fingerprint | None = None

@@ -24,26 +24,14 @@ from pipeline.urls import canonical_url, document_id
 pytestmark = pytest.mark.integration
 
 
-# Records written in the reactor thread (the default) or by the WARC writer thread
-# (NEWSARCHIVE_WARC_THREAD): the archive and every document's location must be the same.
-@pytest.fixture(scope="module", params=["False", "True"], ids=["reactor", "writer-thread"])
+@pytest.fixture(scope="module")
 def archived(
-    request: pytest.FixtureRequest,
-    es: Elasticsearch,
-    es_url: str,
-    crawl_runner: Any,
-    tmp_path_factory: pytest.TempPathFactory,
+    es: Elasticsearch, es_url: str, crawl_runner: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[FixtureSite, str, Path, Any]]:
     index = f"test-warc-{uuid.uuid4().hex[:8]}"
     data_dir = tmp_path_factory.mktemp("warc")
     with FixtureSite() as site:
-        run = crawl_runner(
-            site_url=site.base_url,
-            es_url=es_url,
-            alias=index,
-            data_dir=data_dir,
-            extra=["-s", f"NEWSARCHIVE_WARC_THREAD={request.param}"],
-        )
+        run = crawl_runner(site_url=site.base_url, es_url=es_url, alias=index, data_dir=data_dir)
         assert run.exit_code == 0, run.stderr[-3000:]
         yield site, index, data_dir, run
     drop_index(es, index)
